@@ -85,8 +85,10 @@ def load_form(path: Path, model: type[BaseModel], sop: SOP = DEFAULT_SOP) -> Any
 
 def _feedback_model(path: Path) -> type[BaseModel]:
     data = read_yaml(path)
-    return ChildFeedbackForm if isinstance(data, dict) and "child_consent_name" in data else (
-        CaregiverFeedbackForm
+    return (
+        ChildFeedbackForm
+        if isinstance(data, dict) and "child_consent_name" in data
+        else (CaregiverFeedbackForm)
     )
 
 

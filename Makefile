@@ -1,0 +1,40 @@
+# CM 101 Studio. `make serve` sets everything up and serves the course; `make test` sets
+# everything up and runs all tests. Both create a local virtual environment in .venv.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8866
+# Notebook the server opens first.
+PAGE   ?= casestudies/nadia/case_summary.ipynb
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: setup serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -c "import cmsim, voila, nbgrader, ipywidgets, pytest"
+	# matplotlib builds its font cache on first import (~10 s): do it now, not in a page load.
+	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: setup
+	@echo "Serving CM 101 on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/voila $(PAGE) --port=$(PORT) --Voila.ip=127.0.0.1 \
+	  --VoilaConfiguration.show_tracebacks=False \
+	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
+	  --MappingKernelManager.cull_connected=False $(if $(NO_BROWSER),--no-browser,)
+
+test: setup
+	$(BIN)/ruff check cmsim cmcourse tests bench
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/bench_simulate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The course engine: turns cmsim results and course content into what a trainee sees."""

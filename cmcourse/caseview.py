@@ -1,0 +1,87 @@
+"""HTML views of a case for Voilà pages: summary, record of activities, checklist, deadlines.
+
+Plain, accessible HTML (real tables with headers and captions); every value escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from cmsim.case import Case
+from cmsim.checklist import evaluate
+from cmsim.dates import fmt
+from cmsim.summary import summarise
+from cmsim.timeline import deadlines
+
+STYLE = """
+<style>
+.cm-table {border-collapse: collapse; margin: 0.5em 0 1.5em; max-width: 60em; width: 100%}
+.cm-table caption {text-align: left; font-weight: bold; font-size: 1.1em; padding: 0.3em 0}
+.cm-table th, .cm-table td {border: 1px solid #999; padding: 0.35em 0.6em; text-align: left;
+  vertical-align: top}
+.cm-table th {background: #eef2f7}
+.cm-Y {color: #1b5e20; font-weight: bold} .cm-N {color: #b71c1c; font-weight: bold}
+.cm-NA {color: #555}
+.cm-late, .cm-overdue {color: #b71c1c} .cm-met {color: #1b5e20}
+</style>
+"""
+
+STATUS_WORDS = {
+    "met": "on time", "late": "late", "due": "not yet due", "overdue": "missed",
+    "undated": "done, date not recorded",
+}
+
+
+def _table(caption: str, headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c if raw else escape(c)}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    return (f'<table class="cm-table"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def summary_html(case: Case, as_of: dt.date | None = None) -> str:
+    s = summarise(case.file, case.sop, as_of)
+    rows = [
+        ["Case code", s.code], ["Status", s.status], ["Identified", s.identified_on],
+        *[[f"Step reached: {step}", day] for step, day in s.steps.items()],
+        ["Risk level over time", " → ".join(f"{r['level']} ({r['date']}, {r['source']})"
+                                            for r in s.risk_history)],
+        ["Case plan actions", str(s.plan_actions)], ["Referrals", str(s.referrals)],
+        ["Follow-ups recorded", str(s.follow_ups)], ["Review meetings", str(s.reviews)],
+        ["Weeks open", str(s.weeks_open)],
+    ]
+    if s.closure_reason:
+        rows.append(["Closed", f"{s.closed_on}: {s.closure_reason}"])
+    if s.file_kept_until:
+        rows.append(["File kept until", s.file_kept_until])
+    return STYLE + _table("Key facts of the case", ["Fact", "Value"], rows)
+
+
+def log_html(case: Case) -> str:
+    rows = [[fmt(e.on), e.by, e.step.value, e.summary] for e in case.file.log]
+    return _table("Record of every activity on the case file", ["Date", "Who", "Step", "What"],
+                  rows)
+
+
+def checklist_html(case: Case, as_of: dt.date) -> str:
+    rows = [
+        [escape(f"{i.section} {i.number}"), escape(i.text),
+         f'<span class="cm-{i.answer}">{i.answer}</span>', escape(i.reason)]
+        for i in evaluate(case.file, case.sop, as_of)
+    ]
+    return _table(f"Case file checklist (as of {fmt(as_of)})",
+                  ["Item", "Checklist question", "Y/N/NA", "Why"], rows, raw=True)
+
+
+def deadlines_html(case: Case, as_of: dt.date) -> str:
+    rows = [
+        [escape(d.what), escape(fmt(d.due)), escape(fmt(d.done_on) or "—"),
+         f'<span class="cm-{d.status}">{STATUS_WORDS[d.status]}</span>', escape(d.rule)]
+        for d in deadlines(case.file, case.sop, as_of)
+    ]
+    return _table(f"Deadlines under the SOP '{case.sop.name}'",
+                  ["What", "Due", "Done", "Result", "Rule"], rows, raw=True)

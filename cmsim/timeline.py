@@ -1,0 +1,309 @@
+"""What is due when: deadlines computed from the SOP and the risk level in force.
+
+Nothing here is typed by hand: each deadline comes from a dated event on file and the SOP's
+timeline for the risk level of the moment, so a change of risk level re-plans what is due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Literal
+
+from .casefile import CaseFile, CaseStatus
+from .dates import add_years, fmt
+from .sop import SOP, Period
+from .vocab import RiskLevel, Step
+
+Status = Literal["met", "late", "due", "overdue", "undated"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One thing the SOP says must happen by a date, and whether it did."""
+
+    what: str
+    step: Step
+    due: dt.date
+    done_on: dt.date | None
+    status: Status
+    rule: str
+
+    @property
+    def days_late(self) -> int:
+        end = self.done_on
+        return (end - self.due).days if end and end > self.due else 0
+
+    def describe(self) -> str:
+        base = f"{self.what}: due {fmt(self.due)}"
+        if self.status == "met":
+            return f"{base}, done {fmt(self.done_on)} (on time)"
+        if self.status == "late":
+            days = self.days_late
+            return f"{base}, done {fmt(self.done_on)} ({days} day{'s' * (days != 1)} late)"
+        if self.status == "undated":
+            return f"{base}, recorded without a date"
+        return f"{base}, {'not done yet' if self.status == 'due' else 'OVERDUE, not done'}"
+
+
+def _within(period: Period) -> str:
+    return f"within {period}" if period.amount else "immediately, before leaving the child"
+
+
+def _judge(due: dt.date, done: dt.date | None, as_of: dt.date) -> Status:
+    if done is not None:
+        return "met" if done <= due else "late"
+    return "due" if as_of <= due else "overdue"
+
+
+def implementation_start(file: CaseFile) -> dt.date | None:
+    """The day the (first) approved case plan starts being implemented."""
+    for plan in file.plans:
+        review = plan.supervisor_review
+        if review and review.approved:
+            return max(review.date or plan.date_agreed, plan.date_agreed)
+    return None
+
+
+def case_end(file: CaseFile) -> dt.date | None:
+    if file.status is CaseStatus.CLOSED and file.closures:
+        return file.closures[-1].date_closed
+    if file.status is CaseStatus.TRANSFERRED and file.transfers:
+        return file.transfers[-1].on
+    return None
+
+
+def _first_on_or_after(days: list[dt.date], start: dt.date) -> dt.date | None:
+    later = [d for d in days if d >= start]
+    return min(later) if later else None
+
+
+def _risk_periods(
+    file: CaseFile, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date, RiskLevel]]:
+    """Stretches [from, to) of constant risk level between start and end."""
+    changes = sorted({c.on for c in file.risk_history if start < c.on < end})
+    bounds = [start, *changes, end]
+    periods = []
+    for a, b in itertools.pairwise(bounds):
+        level = file.risk_on(a)
+        if level and level is not RiskLevel.NONE and b > a:
+            periods.append((a, b, level))
+    return periods
+
+
+def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
+    """Every deadline of the case up to `as_of`, in date order."""
+    items: list[Deadline] = []
+    reg = file.registration
+    end = case_end(file)
+    horizon = min(as_of, end) if end else as_of
+
+    if reg:
+        due = sop.initial_assessment_at_most.after(reg.date_identified)
+        items.append(
+            Deadline(
+                "Registration and initial assessment",
+                Step.IDENTIFICATION_REGISTRATION,
+                due,
+                reg.date_of_interview,
+                _judge(due, reg.date_of_interview, as_of),
+                f"within {sop.initial_assessment} of identification, "
+                f"{sop.initial_assessment_at_most} at most",
+            )
+        )
+        # Each request for an assessment: registration, a review, a reopening.
+        starts = [(reg.date_of_interview, reg.risk_level, "registration")]
+        starts += [(r.date, None, "the review") for r in file.reviews if r.new_assessment_needed]
+        starts += [(r.on, None, "reopening") for r in file.reopenings]
+        done_dates = [a.completion_date for a in file.assessments]
+        for start, level, why in starts:
+            level = level or file.risk_on(start)
+            if not level or level is RiskLevel.NONE:
+                continue
+            period = sop.assessment_after_registration[level]
+            due = period.after(start)
+            done = _first_on_or_after(done_dates, start)
+            items.append(
+                Deadline(
+                    f"Comprehensive assessment after {why} of {fmt(start)}",
+                    Step.ASSESSMENT,
+                    due,
+                    done,
+                    _judge(due, done, as_of),
+                    f"{level.value.lower()} risk: {_within(period)}",
+                )
+            )
+
+    plan_dates = [p.date_agreed for p in file.plans]
+    for form in file.assessments:
+        if form.risk_level is RiskLevel.NONE:
+            continue
+        period = sop.case_plan_after_assessment[form.risk_level]
+        due = period.after(form.completion_date)
+        done = _first_on_or_after(plan_dates, form.completion_date)
+        items.append(
+            Deadline(
+                f"Case plan after the assessment of {fmt(form.completion_date)}",
+                Step.CASE_PLANNING,
+                due,
+                done,
+                _judge(due, done, as_of),
+                f"{form.risk_level.value.lower()} risk: within {period} of the assessment",
+            )
+        )
+
+    start = implementation_start(file)
+    if start:
+        items += _follow_up_deadlines(file, sop, start, horizon, as_of)
+        items += _review_deadlines(file, sop, start, horizon, as_of)
+
+    for referral in file.referrals:
+        period = sop.referral_response[referral.priority]
+        due = period.after(referral.date)
+        # The referral form records whether the provider accepted, not when.
+        status: Status = "undated" if referral.accepted is not None else _judge(due, None, as_of)
+        items.append(
+            Deadline(
+                f"Response to the referral of {fmt(referral.date)} "
+                f"({', '.join(map(str, referral.services))})",
+                Step.IMPLEMENTATION,
+                due,
+                None,
+                status,
+                f"{referral.priority.value.lower()} priority: respond within {period}",
+            )
+        )
+
+    if file.status is CaseStatus.CLOSED and file.closures:
+        closed = file.closures[-1].date_closed
+        due = sop.post_closure_visit_within.after(closed)
+        done = _first_on_or_after([f.date for f in file.follow_ups], closed + dt.timedelta(1))
+        items.append(
+            Deadline(
+                "Follow-up visit after closure",
+                Step.CLOSURE,
+                due,
+                done,
+                _judge(due, done, as_of),
+                f"within {sop.post_closure_visit_within} after closure",
+            )
+        )
+    if reg and (end or sop.feedback_within.after(reg.date_of_interview) <= as_of):
+        # Our reading of "at the end of case management, or after 3 months (whichever is the
+        # shortest period)": due by closure or 3 months after registration, if sooner.
+        due = sop.feedback_within.after(reg.date_of_interview)
+        if end:
+            due = min(due, end)
+        for label, forms in (
+            ("child", file.child_feedback),
+            ("caregiver", file.caregiver_feedback),
+        ):
+            done = min((f.date_completed for f in forms), default=None)
+            items.append(
+                Deadline(
+                    f"Feedback from the {label}",
+                    Step.CLOSURE,
+                    due,
+                    done,
+                    _judge(due, done, as_of),
+                    f"at the end of case management or after {sop.feedback_within}, whichever "
+                    "is sooner",
+                )
+            )
+    return sorted(items, key=lambda d: d.due)
+
+
+def _follow_up_deadlines(
+    file: CaseFile, sop: SOP, start: dt.date, horizon: dt.date, as_of: dt.date
+) -> list[Deadline]:
+    """Follow-ups counted window by window, at the frequency of the risk level in force.
+
+    A window cut short by a change of risk level or by closure is not judged."""
+    visits = sorted(f.date for f in file.follow_ups)
+    items = []
+    for a, b, level in _risk_periods(file, start, horizon + dt.timedelta(1)):
+        freq = sop.follow_up[level]
+        window_start = a
+        while True:
+            window_end = freq.every.after(window_start)  # exclusive
+            complete = window_end <= b
+            if not complete and window_end <= as_of:
+                break
+            if window_start >= b:
+                break
+            inside = [v for v in visits if window_start <= v < min(window_end, b)]
+            last_day = window_end - dt.timedelta(1)
+            if len(inside) >= freq.times:
+                status: Status = "met"
+                done = inside[freq.times - 1]
+            else:
+                status, done = ("due" if as_of <= last_day else "overdue"), None
+            items.append(
+                Deadline(
+                    f"Follow-up {freq.times}x between {fmt(window_start)} and {fmt(last_day)} "
+                    f"({len(inside)} done)",
+                    Step.FOLLOW_UP_REVIEW,
+                    last_day,
+                    done,
+                    status,
+                    f"{level.value.lower()} risk: {freq}",
+                )
+            )
+            if not complete:
+                break
+            window_start = window_end
+    return items
+
+
+def _review_deadlines(
+    file: CaseFile, sop: SOP, start: dt.date, horizon: dt.date, as_of: dt.date
+) -> list[Deadline]:
+    """Reviews: the first within the period of the risk level in force after implementation
+    starts, each next one within the period of the risk level at the previous review."""
+    items = []
+    anchor = start
+    for review in [*sorted(file.reviews, key=lambda r: r.date), None]:
+        # The level in force just before the review (a review's own change applies next).
+        before = review.date - dt.timedelta(1) if review else horizon
+        level = file.risk_on(max(before, anchor)) or RiskLevel.NONE
+        if level is RiskLevel.NONE:
+            break
+        period = sop.review[level]
+        due = period.after(anchor)
+        done = review.date if review else None
+        if review is None and end_before(due, horizon, as_of):
+            break  # the case ended before the next review fell due
+        items.append(
+            Deadline(
+                f"Case review (after {fmt(anchor)})",
+                Step.FOLLOW_UP_REVIEW,
+                due,
+                done,
+                _judge(due, done, as_of),
+                f"{level.value.lower()} risk: at least once every {period}",
+            )
+        )
+        if review is None:
+            break
+        anchor = review.date
+    return items
+
+
+def end_before(due: dt.date, horizon: dt.date, as_of: dt.date) -> bool:
+    """True when the case ended (horizon before as_of) before the date fell due."""
+    return horizon < as_of and due > horizon
+
+
+def overdue(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
+    return [d for d in deadlines(file, sop, as_of) if d.status == "overdue"]
+
+
+def upcoming(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
+    return [d for d in deadlines(file, sop, as_of) if d.status == "due"]
+
+
+def retention_date(file: CaseFile, sop: SOP) -> dt.date | None:
+    end = case_end(file)
+    return add_years(end, sop.file_retention_years) if end else None
