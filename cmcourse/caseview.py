@@ -28,7 +28,10 @@ STYLE = """
 """
 
 STATUS_WORDS = {
-    "met": "on time", "late": "late", "due": "not yet due", "overdue": "missed",
+    "met": "on time",
+    "late": "late",
+    "due": "not yet due",
+    "overdue": "missed",
     "undated": "done, date not recorded",
 }
 
@@ -39,19 +42,27 @@ def _table(caption: str, headers: list[str], rows: list[list[str]], raw: bool = 
         "<tr>" + "".join(f"<td>{c if raw else escape(c)}</td>" for c in row) + "</tr>"
         for row in rows
     )
-    return (f'<table class="cm-table"><caption>{escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (
+        f'<table class="cm-table"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def summary_html(case: Case, as_of: dt.date | None = None) -> str:
     s = summarise(case.file, case.sop, as_of)
     rows = [
-        ["Case code", s.code], ["Status", s.status], ["Identified", s.identified_on],
+        ["Case code", s.code],
+        ["Status", s.status],
+        ["Identified", s.identified_on],
         *[[f"Step reached: {step}", day] for step, day in s.steps.items()],
-        ["Risk level over time", " → ".join(f"{r['level']} ({r['date']}, {r['source']})"
-                                            for r in s.risk_history)],
-        ["Case plan actions", str(s.plan_actions)], ["Referrals", str(s.referrals)],
-        ["Follow-ups recorded", str(s.follow_ups)], ["Review meetings", str(s.reviews)],
+        [
+            "Risk level over time",
+            " → ".join(f"{r['level']} ({r['date']}, {r['source']})" for r in s.risk_history),
+        ],
+        ["Case plan actions", str(s.plan_actions)],
+        ["Referrals", str(s.referrals)],
+        ["Follow-ups recorded", str(s.follow_ups)],
+        ["Review meetings", str(s.reviews)],
         ["Weeks open", str(s.weeks_open)],
     ]
     if s.closure_reason:
@@ -63,25 +74,43 @@ def summary_html(case: Case, as_of: dt.date | None = None) -> str:
 
 def log_html(case: Case) -> str:
     rows = [[fmt(e.on), e.by, e.step.value, e.summary] for e in case.file.log]
-    return _table("Record of every activity on the case file", ["Date", "Who", "Step", "What"],
-                  rows)
+    return _table(
+        "Record of every activity on the case file", ["Date", "Who", "Step", "What"], rows
+    )
 
 
 def checklist_html(case: Case, as_of: dt.date) -> str:
     rows = [
-        [escape(f"{i.section} {i.number}"), escape(i.text),
-         f'<span class="cm-{i.answer}">{i.answer}</span>', escape(i.reason)]
+        [
+            escape(f"{i.section} {i.number}"),
+            escape(i.text),
+            f'<span class="cm-{i.answer}">{i.answer}</span>',
+            escape(i.reason),
+        ]
         for i in evaluate(case.file, case.sop, as_of)
     ]
-    return _table(f"Case file checklist (as of {fmt(as_of)})",
-                  ["Item", "Checklist question", "Y/N/NA", "Why"], rows, raw=True)
+    return _table(
+        f"Case file checklist (as of {fmt(as_of)})",
+        ["Item", "Checklist question", "Y/N/NA", "Why"],
+        rows,
+        raw=True,
+    )
 
 
 def deadlines_html(case: Case, as_of: dt.date) -> str:
     rows = [
-        [escape(d.what), escape(fmt(d.due)), escape(fmt(d.done_on) or "—"),
-         f'<span class="cm-{d.status}">{STATUS_WORDS[d.status]}</span>', escape(d.rule)]
+        [
+            escape(d.what),
+            escape(fmt(d.due)),
+            escape(fmt(d.done_on) or "—"),
+            f'<span class="cm-{d.status}">{STATUS_WORDS[d.status]}</span>',
+            escape(d.rule),
+        ]
         for d in deadlines(case.file, case.sop, as_of)
     ]
-    return _table(f"Deadlines under the SOP '{case.sop.name}'",
-                  ["What", "Due", "Done", "Result", "Rule"], rows, raw=True)
+    return _table(
+        f"Deadlines under the SOP '{case.sop.name}'",
+        ["What", "Due", "Done", "Result", "Rule"],
+        rows,
+        raw=True,
+    )

@@ -10,7 +10,7 @@ CASESTUDIES = ROOT / "casestudies"
 NADIA_CASE = CASESTUDIES / "nadia" / "case.yaml"
 
 
-def nadia_case():  # noqa: ANN201 - returns cmsim.Case; imported lazily to keep pages light
+def nadia_case():
     """Nadia's case replayed through cmsim from its form files."""
     from cmsim.replay import replay
 

@@ -1,0 +1,95 @@
+"""Data protection: codes that do not identify, a register kept apart, need-to-know sharing."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from builders import CW, consent, day, implementing_case, referral
+
+from cmcourse.paths import nadia_case
+from cmsim import FileProblem, RuleViolation
+from cmsim.forms import Withholding
+from cmsim.privacy import CodeRegister, export_for_reporting, referral_package
+
+
+def test_case_codes_say_nothing_about_the_child_and_are_unique():
+    register = CodeRegister(rng=random.Random(1))
+    codes = {register.new_code("Nadia Mohammed Salih", 2022) for _ in range(200)}
+    assert len(codes) == 200
+    assert all(c.startswith("CM-2022-") and "NADIA" not in c.upper() for c in codes)
+
+
+def test_the_register_is_kept_apart_from_the_case_files(tmp_path):
+    register = CodeRegister(rng=random.Random(2))
+    code = register.new_code("Amal", 2022)
+    with pytest.raises(FileProblem, match="kept apart"):
+        register.save(tmp_path / "cases" / "register.json", case_files_dir=tmp_path / "cases")
+    register.save(tmp_path / "private" / "register.json", case_files_dir=tmp_path / "cases")
+    assert CodeRegister.load(tmp_path / "private" / "register.json").name_of(code) == "Amal"
+
+
+def test_a_referral_package_needs_consent_for_the_service():
+    case = implementing_case()
+    with pytest.raises(RuleViolation, match="Legal support"):
+        referral_package(case.file, referral(services=["Legal support"]))
+
+
+def test_a_referral_package_leaves_out_what_the_service_does_not_need():
+    case = implementing_case()
+    package = referral_package(case.file, referral())
+    assert package.person.first_name == "Amal"
+    assert package.person.address is None and package.person.contact is None
+    assert any("address" in reason for reason in package.left_out)
+    cash = referral(
+        services=["Cash assistance"], contact_route="Contact the person being referred directly"
+    )
+    assert referral_package(case.file, cash).person.address == "Block 4"
+
+
+def test_a_referral_package_respects_what_the_child_asked_to_withhold():
+    case = implementing_case()
+    case.record_consent(
+        consent(
+            date_signed=day(2),
+            withhold=[
+                Withholding(from_whom="Clinic", information="her phone number and home address")
+            ],
+        ),
+        CW,
+    )
+    package = referral_package(
+        case.file,
+        referral(
+            contact_route="Contact the person being referred directly",
+            services=["Specialized MHPSS services"],
+        ),
+    )
+    assert package.person.contact is None
+    assert any("withheld from Clinic" in r for r in package.left_out)
+
+
+def test_nadia_referral_package_keeps_her_father_because_she_agreed_to_his_contact():
+    case = nadia_case()
+    package = referral_package(case.file, case.file.referrals[0])
+    assert package.caregiver and package.caregiver.relationship == "Father"
+    assert package.case_code == "CM-2022-0417"
+
+
+def test_the_reporting_export_has_no_names_contacts_or_narratives():
+    case = nadia_case()
+    text = json.dumps(export_for_reporting(case.file))
+    for secret in (
+        "Nadia",
+        "Salih",
+        "Nora",
+        "123465",
+        "4565477",
+        "01/11/2007",
+        "2007",
+        "nightmares",
+        "Samera",
+    ):
+        assert secret not in text
+    assert "Child marriage" in text and "12-14" in text

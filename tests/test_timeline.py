@@ -1,0 +1,114 @@
+"""Deadlines follow from the SOP and the risk level in force; a change of risk re-plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from builders import (
+    CW,
+    D0,
+    SUP,
+    assessment,
+    case_review,
+    consent,
+    day,
+    follow_up,
+    implementing_case,
+    plan,
+    registration,
+    review_ok,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cmsim import Case, RiskLevel
+from cmsim.dates import add_months
+from cmsim.sop import DEFAULT_SOP, Period
+from cmsim.timeline import deadlines, overdue, upcoming
+
+LEVELS = st.sampled_from([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW])
+DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
+
+
+@given(DATES, st.integers(0, 400), st.sampled_from(["hours", "days", "weeks"]))
+def test_a_period_ends_never_before_it_starts_and_by_whole_days(start, amount, unit):
+    period = Period(amount=amount, unit=unit)
+    end = period.after(start)
+    assert end >= start
+    assert (end - start).days == period.days
+    if unit == "hours":
+        assert period.days * 24 >= amount > (period.days - 1) * 24
+
+
+@given(DATES, st.integers(1, 24))
+def test_months_are_calendar_months_clamped_to_the_month_end(start, months):
+    end = add_months(start, months)
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
+    assert end.day == start.day or end.day < start.day
+
+
+@given(LEVELS, st.integers(0, 20))
+def test_the_assessment_deadline_is_registration_plus_the_sop_period(level, late):
+    case = Case.identify("CM-H", D0, CW)
+    case.record_consent(consent(), CW)
+    case.register(registration(risk_level=level.value), CW)
+    due = DEFAULT_SOP.assessment_after_registration[level].after(D0)
+    case.assess(assessment(n=(due - D0).days + late, risk_level=level.value), CW)
+    (item,) = [d for d in deadlines(case.file, case.sop, day(60)) if "Comprehensive" in d.what]
+    assert item.due == due
+    assert item.status == ("met" if late == 0 else "late")
+    assert item.days_late == late
+
+
+def test_a_deadline_not_met_is_due_before_its_date_and_overdue_after():
+    case = Case.identify("CM-H", D0, CW)
+    case.record_consent(consent(), CW)
+    case.register(registration(risk_level="Medium"), CW)
+    assert [d.what for d in upcoming(case.file, case.sop, day(2))] == [
+        "Comprehensive assessment after registration of 05/09/2022"
+    ]
+    assert overdue(case.file, case.sop, day(2)) == []
+    assert overdue(case.file, case.sop, day(4))[0].due == day(3)
+
+
+def test_follow_ups_are_counted_per_week_at_twice_a_week_for_high_risk():
+    case = implementing_case()  # implementation starts day 2
+    case.follow_up(follow_up(3), CW)
+    case.follow_up(follow_up(5), CW)
+    case.follow_up(follow_up(10), CW)
+    windows = [d for d in deadlines(case.file, case.sop, day(16)) if d.what.startswith("Follow")]
+    # Two weeks judged, and the current week still open.
+    assert [(d.due, d.status) for d in windows] == [
+        (day(8), "met"),
+        (day(15), "overdue"),
+        (day(22), "due"),
+    ]
+    assert "(1 done)" in windows[1].what
+
+
+def test_a_change_of_risk_level_re_plans_follow_ups_and_the_next_review():
+    case = implementing_case()
+    case.review(case_review(9, risk_changed=True, new_risk_level="Low"), CW)
+    items = deadlines(case.file, case.sop, day(120))
+    follow = [d for d in items if d.what.startswith("Follow") and d.due > day(9)]
+    assert all(d.rule == "low risk: at least once every 2 weeks" for d in follow)
+    assert follow[0].due == day(9 + 13)
+    reviews = [d for d in items if d.what.startswith("Case review")]
+    assert reviews[0].due == add_months(day(2), 1) and reviews[0].status == "met"
+    assert reviews[1].due == add_months(day(9), 3)
+
+
+def test_a_stricter_sop_moves_the_deadlines():
+    from cmsim.sop import SOP
+
+    sop = SOP.model_validate(
+        {"case_plan_after_assessment": {"high": "1 day", "medium": "3 days", "low": "1 week"}}
+    )
+    case = Case.identify("CM-H", D0, CW, sop=sop)
+    case.record_consent(consent(), CW)
+    case.register(registration(), CW)
+    case.assess(assessment(), CW)
+    case.approve_assessment(review_ok(1), SUP)
+    case.plan(plan(n=3), CW)
+    (item,) = [d for d in deadlines(case.file, sop, day(30)) if d.what.startswith("Case plan")]
+    assert (item.due, item.status) == (day(2), "late")
