@@ -48,8 +48,8 @@ class Period(BaseModel):
     @property
     def days(self) -> int:
         """Length in days (a month counted as 30 days where a length in days is needed)."""
-        per = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 30}[self.unit]
-        return -(-int(self.amount * per * 24) // 24)  # ceil of hours to whole days
+        hours = self.amount * {"hours": 1, "days": 24, "weeks": 168, "months": 720}[self.unit]
+        return -(-hours // 24)  # hours round up to whole days
 
     def __str__(self) -> str:
         if self.amount == 0:
