@@ -30,7 +30,7 @@ serve: setup
 	  --MappingKernelManager.cull_connected=False $(if $(NO_BROWSER),--no-browser,)
 
 test: setup
-	$(BIN)/ruff check cmsim cmcourse tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup
