@@ -149,6 +149,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sop(args: argparse.Namespace) -> int:
+    from .sop import sop_as_yaml
+
+    sop = args.sop or DEFAULT_SOP
+    if args.json:
+        _print_json(sop.model_dump(mode="json"))
+    else:
+        print(f"# SOP: {sop.name}. Edit, save as a .yaml file and pass it with --sop FILE.")
+        print(sop_as_yaml(sop), end="")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one plain line, exit 2, as argparse does
         self.exit(2, f"cmsim: {message}\n")
@@ -178,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="the case's key facts")
     common(summary)
     summary.set_defaults(run=cmd_summary)
+    sop = sub.add_parser("sop", help="print the SOP in force (the defaults, or --sop FILE)")
+    common(sop, path=False)
+    sop.set_defaults(run=cmd_sop)
     sim = sub.add_parser("simulate", help="run the caseload simulator and print the indicators")
     common(sim, path=False)
     sim.add_argument("--seed", type=int, default=0, help="same seed, same run")

@@ -83,3 +83,13 @@ def test_a_bad_sop_file_is_reported_plainly(tmp_path):
 def test_a_bad_option_value_is_one_plain_line():
     out = run("check", str(NADIA_CASE), "--as-of", "2023-01-01")
     assert out.returncode == 2 and "dd/mm/yyyy" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_sop_prints_an_editable_file_that_loads_back(tmp_path):
+    from cmsim import DEFAULT_SOP, load_sop
+
+    out = run("sop")
+    assert out.returncode == 0 and "follow_up:" in out.stdout
+    path = tmp_path / "mine.yaml"
+    path.write_text(out.stdout)
+    assert load_sop(path) == DEFAULT_SOP
