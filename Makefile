@@ -5,8 +5,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
-# Notebook the server opens first.
-PAGE   ?= casestudies/nadia/case_summary.ipynb
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup serve test lint bench clean
@@ -23,11 +21,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 serve: setup
-	@echo "Serving CM 101 on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/voila $(PAGE) --port=$(PORT) --Voila.ip=127.0.0.1 \
-	  --VoilaConfiguration.show_tracebacks=False \
-	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_connected=False $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/python -m cmcourse.serve --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)
 
 test: setup
 	$(BIN)/ruff check .

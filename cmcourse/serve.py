@@ -1,0 +1,83 @@
+"""Serve the course with Voilà on 127.0.0.1.
+
+python -m cmcourse.serve [--port N] [--no-browser] [--preheat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import webbrowser
+from pathlib import Path
+
+from .paths import ROOT
+
+MAP_PATH = "voila/render/course/index.ipynb"
+
+
+def voila_args(port: int, preheat: int = 0) -> list[str]:
+    """Voilà's settings for the course, in one place (used by serve, tests and benchmarks)."""
+    args = [
+        str(ROOT),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # The trainee's identity travels in a cookie, which the kernel reads from its env.
+        "--VoilaConfiguration.http_header_envs=Cookie",
+        # Every page load starts a kernel: idle ones (a closed tab, a plain HTTP GET) go.
+        "--MappingKernelManager.cull_idle_timeout=120",
+        "--MappingKernelManager.cull_interval=30",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat > 0:
+        args += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+    return args
+
+
+def voila_command(port: int, preheat: int = 0) -> list[str]:
+    voila = Path(sys.executable).with_name("voila")
+    return [str(voila), *voila_args(port, preheat)]
+
+
+def wait_until_up(url: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url.rsplit("/voila", 1)[0] + "/", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cm101-serve", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8866)))
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--preheat",
+        type=int,
+        default=0,
+        help="kernels kept warm per page (0: start one per page load)",
+    )
+    args = parser.parse_args(argv)
+    url = f"http://127.0.0.1:{args.port}/{MAP_PATH}"
+    server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
+    try:
+        if wait_until_up(url):
+            print(f"\nCM 101 is ready: {url}\n(Ctrl+C stops the server.)\n", flush=True)
+            if not args.no_browser:
+                webbrowser.open(url)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

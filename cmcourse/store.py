@@ -1,0 +1,301 @@
+"""Trainee progress, saved at once in SQLite (standard library), one database per trainee.
+
+Every write is one transaction (a crash mid-save keeps what was saved before); a damaged
+database is set aside, never overwritten. Nothing in one trainee's file is readable through
+another trainee's store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("cm101")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, question TEXT NOT NULL,
+    answer TEXT NOT NULL, correct INTEGER NOT NULL, points REAL NOT NULL,
+    out_of INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reflections (
+    attempt INTEGER NOT NULL, question TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (attempt, question));
+CREATE TABLE IF NOT EXISTS visits (
+    id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, page TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS breaks (
+    id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, page TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    attempt INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (attempt, key));
+CREATE TABLE IF NOT EXISTS submissions (
+    attempt INTEGER PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL);
+"""
+
+TRAINEE_ID = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+NAME_ALLOWED = re.compile(r"^[\w .,'’()-]+$")
+
+
+class ProgressError(Exception):
+    """A problem with saved progress, explained for the trainee."""
+
+
+def data_dir() -> Path:
+    """Where progress lives: $CM101_DATA_DIR, or the user's data directory."""
+    configured = os.environ.get("CM101_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cm101", appauthor=False))
+
+
+def clean_name(raw: str) -> str:
+    """A trainee's name or ID as typed, checked; raises ProgressError saying what is allowed."""
+    name = re.sub(r"\s+", " ", str(raw or "")).strip()
+    if not name:
+        raise ProgressError("Please type your name or trainee ID to start.")
+    if len(name) > 60:
+        raise ProgressError("That is longer than a name: please use at most 60 characters.")
+    if not NAME_ALLOWED.match(name) or not re.search(r"\w", name):
+        raise ProgressError(
+            "Please use letters, numbers, spaces and . , ' ( ) - only, for example "
+            "'Amina Yusuf' or 'TR-014'."
+        )
+    return name
+
+
+def new_trainee_id() -> str:
+    return secrets.token_urlsafe(12).replace("_", "x").replace("-", "y")
+
+
+def hub_trainee_id(user: str) -> str:
+    """A JupyterHub user name made safe as a file name (hub names are already unique)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", user)[:64]
+    return safe if len(safe) >= 3 else f"hub_{safe}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    number: int
+    answers: dict[str, dict[str, Any]]  # question -> last answer record
+    tries: dict[str, int]
+    reflections: dict[str, str]
+    pages: list[str]  # visited, in first-visit order
+
+
+class ProgressStore:
+    """One trainee's saved work."""
+
+    def __init__(self, trainee_id: str, folder: Path | None = None):
+        if not TRAINEE_ID.match(trainee_id):
+            raise ProgressError("This trainee identity is not valid; please sign in again.")
+        self.trainee_id = trainee_id
+        self.folder = (folder or data_dir()) / "trainees"
+        self.path = self.folder / f"{trainee_id}.sqlite"
+        self.notice: str | None = None  # set when a damaged file had to be set aside
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(
+                f"Progress cannot be saved: the folder {self.folder} cannot be created "
+                f"({exc.strerror}). Please tell your trainer."
+            ) from None
+        self._conn = self._open()
+
+    # -- opening, and setting aside a damaged file --------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = self._connect()
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            if ok:
+                conn.executescript(SCHEMA)
+                return conn
+            conn.close()
+        except sqlite3.DatabaseError:
+            pass
+        aside = self.path.with_name(
+            f"{self.path.stem}.damaged-{dt.datetime.now():%Y%m%dT%H%M%S}{self.path.suffix}"
+        )
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{aside}{suffix}"))
+        log.error("progress file %s was damaged; set aside as %s", self.path, aside)
+        self.notice = (
+            "Your saved progress could not be read, so it has been kept aside for your "
+            "trainer and you are starting afresh. Nothing was deleted."
+        )
+        conn = self._connect()
+        conn.executescript(SCHEMA)
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _write(self, sql: str, args: tuple) -> None:
+        try:
+            with self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute(sql, args)
+        except sqlite3.Error as exc:
+            log.exception("saving progress failed")
+            raise ProgressError(
+                "Your last answer could not be saved (the progress file is busy or the disk is "
+                "full). What you saved before is safe; please try again."
+            ) from exc
+
+    # -- identity -----------------------------------------------------------------------
+    @property
+    def name(self) -> str | None:
+        return self._meta("name")
+
+    def set_name(self, name: str) -> None:
+        self._write("INSERT OR REPLACE INTO meta VALUES ('name', ?)", (clean_name(name),))
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def attempt(self) -> int:
+        return int(self._meta("attempt") or 1)
+
+    # -- saving -------------------------------------------------------------------------
+    def save_answer(
+        self, question: str, answer: Any, correct: bool, points: float, out_of: int
+    ) -> None:
+        self._write(
+            "INSERT INTO answers (attempt, question, answer, correct, points, out_of, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.attempt,
+                question,
+                json.dumps(answer, default=str),
+                int(correct),
+                points,
+                out_of,
+                _now(),
+            ),
+        )
+
+    def save_reflection(self, question: str, text: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?)",
+            (self.attempt, question, str(text), _now()),
+        )
+
+    def save_record(self, key: str, value: Any) -> None:
+        """Any other saved work (a tool's form, a case study's decisions), as JSON."""
+        self._write(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+            (self.attempt, key, json.dumps(value, default=str), _now()),
+        )
+
+    def record(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute(
+            "SELECT value FROM records WHERE attempt = ? AND key = ?", (self.attempt, key)
+        ).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def visit(self, page: str) -> None:
+        self._write(
+            "INSERT INTO visits (attempt, page, at) VALUES (?, ?, ?)", (self.attempt, page, _now())
+        )
+
+    def take_break(self, page: str) -> None:
+        self._write(
+            "INSERT INTO breaks (attempt, page, at) VALUES (?, ?, ?)", (self.attempt, page, _now())
+        )
+
+    # -- reading ------------------------------------------------------------------------
+    def current(self) -> Attempt:
+        n = self.attempt
+        answers: dict[str, dict[str, Any]] = {}
+        tries: dict[str, int] = {}
+        for question, answer, correct, points, out_of in self._conn.execute(
+            "SELECT question, answer, correct, points, out_of FROM answers WHERE attempt = ? "
+            "ORDER BY id",
+            (n,),
+        ):
+            tries[question] = tries.get(question, 0) + 1
+            answers[question] = {
+                "answer": json.loads(answer),
+                "correct": bool(correct),
+                "points": points,
+                "out_of": out_of,
+            }
+        reflections = dict(
+            self._conn.execute(
+                "SELECT question, text FROM reflections WHERE attempt = ?", (n,)
+            ).fetchall()
+        )
+        pages: list[str] = []
+        for (page,) in self._conn.execute(
+            "SELECT page FROM visits WHERE attempt = ? ORDER BY id", (n,)
+        ):
+            if page not in pages:
+                pages.append(page)
+        return Attempt(n, answers, tries, reflections, pages)
+
+    def last_page(self) -> str | None:
+        """Where to continue: the page of the last break, or the last page visited."""
+        row = self._conn.execute(
+            "SELECT page, at FROM (SELECT page, at, id, 1 AS k FROM breaks WHERE attempt = ? "
+            "UNION ALL SELECT page, at, id, 0 FROM visits WHERE attempt = ?) "
+            "ORDER BY at DESC, k DESC, id DESC LIMIT 1",
+            (self.attempt, self.attempt),
+        ).fetchone()
+        return row[0] if row else None
+
+    def submissions(self) -> list[dict[str, Any]]:
+        return [
+            {"attempt": a, "at": at, **json.loads(summary)}
+            for a, at, summary in self._conn.execute(
+                "SELECT attempt, at, summary FROM submissions ORDER BY attempt"
+            )
+        ]
+
+    def submit(self, summary: dict[str, Any]) -> int:
+        """Record the attempt's results and start a new attempt (the course starts again)."""
+        number = self.attempt
+        try:
+            with self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute(
+                    "INSERT INTO submissions VALUES (?, ?, ?)",
+                    (number, _now(), json.dumps(summary, default=str)),
+                )
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('attempt', ?)", (str(number + 1),)
+                )
+        except sqlite3.Error as exc:
+            log.exception("submitting failed")
+            raise ProgressError(
+                "Your results could not be submitted just now; nothing was lost. Please try again."
+            ) from exc
+        return number
+
+
+def all_trainees(folder: Path | None = None) -> list[str]:
+    """Trainee ids with a progress file (for the trainer's report)."""
+    base = (folder or data_dir()) / "trainees"
+    return sorted(p.stem for p in base.glob("*.sqlite") if TRAINEE_ID.match(p.stem))
