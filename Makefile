@@ -13,9 +13,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/python -c "import cmsim, voila, nbgrader, ipywidgets, pytest"
+	$(BIN)/python -c "import cmsim, voila, nbgrader, ipywidgets, pytest, playwright"
 	# matplotlib builds its font cache on first import (~10 s): do it now, not in a page load.
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
+	# Browser tests drive Debian's chromium (no browser download: only package registries).
+	command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -39,8 +39,8 @@ STYLE = """
   margin: 1em 0}
 .cm-question label, .widget-radio-box label {white-space: normal !important;
   height: auto !important; line-height: 1.35}
-.widget-radio-box label {display: flex !important; align-items: flex-start; gap: 0.5em;
-  margin: 0.2em 0}
+.widget-radio-box label {display: flex !important; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; gap: 0.5em; margin: 0.2em 0}
 .widget-radio-box input {flex-shrink: 0; margin-top: 0.25em}
 .cm-question .jupyter-button, .cm-reflection .jupyter-button {align-self: flex-start;
   width: auto}
@@ -50,6 +50,12 @@ STYLE = """
 .cm-notice {border-left: 4px solid #f9a825; background: #fffbe6; padding: 0.5em 0.8em}
 </style>
 """
+
+
+def show(html: str) -> None:
+    """Show HTML with working links. (Links in rich outputs go through JupyterLab's link
+    handling, which swallows clicks on local links in Voilà; a widget's HTML does not.)"""
+    display(w.HTML(html, layout=w.Layout(width="100%")))
 
 
 def _base_url() -> str:
@@ -101,7 +107,8 @@ class CoursePage:
                 f"This part: {_bar(part_progress(self.outline, part.key, attempt), part.title)}"
                 "</p>"
             )
-        display(HTML(STYLE + f'<header class="cm-header">{crumbs}{bar}</header>'))
+        display(HTML(STYLE))
+        show(f'<header class="cm-header">{crumbs}{bar}</header>')
         if self.store and self.store.notice:
             display(HTML(f'<div class="cm-notice" role="alert">{escape(self.store.notice)}</div>'))
         if not self.store:
@@ -148,12 +155,10 @@ class CoursePage:
         links.append(f'<a href="{url_for(self._map())}">Course map</a>')
         if after:
             links.append(f'<a href="{url_for(after)}" rel="next">Next: {escape(after.title)} →</a>')
-        display(
-            HTML(
-                '<nav class="cm-footer" aria-label="Page navigation"><p>'
-                + " &nbsp;|&nbsp; ".join(links)
-                + "</p></nav>"
-            )
+        show(
+            '<nav class="cm-footer" aria-label="Page navigation"><p>'
+            + " &nbsp;|&nbsp; ".join(links)
+            + "</p></nav>"
         )
         if self.store:
             display(break_button(self.store, self.page.id))
@@ -256,8 +261,9 @@ def _course_map() -> None:
     attempt = store.current() if store else None
     if store and attempt:
         last = store.last_page()
+        greeting = "Welcome back" if attempt.pages else "Welcome"
         html.append(
-            f"<p>Welcome back, <strong>{escape(store.name or '')}</strong>. "
+            f"<p>{greeting}, <strong>{escape(store.name or '')}</strong>. "
             f"Course progress: {_bar(overall(attempt, outline), 'Whole course')}</p>"
         )
         if last:
@@ -282,7 +288,8 @@ def _course_map() -> None:
         )
         html.append(f"<h2>{escape(part.title)}{part_bar}</h2><ul>{''.join(rows)}</ul>")
     html.append("</div>")
-    display(HTML("".join(html)))
+    display(HTML(STYLE))
+    show("".join(html[1:]))
     if not store:
         display(sign_in_box())
 

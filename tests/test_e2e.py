@@ -1,0 +1,176 @@
+"""End to end in Debian's Chromium, driven by Playwright, against a Voilà server started here.
+
+Screenshots of what a trainee sees are saved in artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright import sync_api as playwright
+
+from cmcourse.serve import voila_command, wait_until_up
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("progress")
+    port = _free_port()
+    env = os.environ | {
+        "CM101_DATA_DIR": str(data),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
+    }
+    env.pop("JUPYTERHUB_USER", None)
+    proc = subprocess.Popen(
+        voila_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}/voila/render/"
+    assert wait_until_up(base + "course/index.ipynb", 90), "Voilà did not start"
+    yield base, data
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make setup`"
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(page, base, name):
+    page.goto(base + "course/index.ipynb")
+    page.get_by_label("Your name or trainee ID:").fill(name)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_selector(f"text=Welcome, {name}")
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_selector(".cm-header", timeout=60_000)
+
+
+def test_a_trainee_journey_from_sign_in_to_certificate(server, browser):
+    base, _data = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+
+    # An absurd name gets a plain message, then a real name signs in.
+    page.goto(base + "course/index.ipynb")
+    page.get_by_label("Your name or trainee ID:").fill("<<<>>>")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_selector("text=Please use letters, numbers")
+    sign_in(page, base, "Amina Yusuf")
+    page.screenshot(path=str(SHOTS / "landing.png"), full_page=True)
+    assert "Traceback" not in page.content()
+
+    # A wrong answer, then the right one, each with its feedback.
+    open_page(page, base + "course/module1/1_1_what_is_case_management.ipynb")
+    page.get_by_role("radio", name="f. a and b").check()
+    page.get_by_role("button", name="Check my answer").click()
+    wrong = page.wait_for_selector(".cm-wrong").inner_text()
+    assert "Not quite" in wrong and "coordination, accountability and one key worker" in wrong
+    page.get_by_role("radio", name="g. All of the above").check()
+    page.get_by_role("button", name="Check my answer").click()
+    right = page.wait_for_selector(".cm-right").inner_text()
+    assert "Correct" in right and "All five are the Guidelines' key points" in right
+    page.get_by_label("Your reflection:").fill("Where trained, supervised staff can follow up.")
+    page.get_by_role("button", name="Save my reflection").click()
+    page.wait_for_selector(".cm-guidance")
+    page.locator(".cm-question").first.screenshot(path=str(SHOTS / "module_question.png"))
+    page.screenshot(path=str(SHOTS / "module_page.png"), full_page=True)
+
+    # Reload: progress restored.
+    open_page(page, page.url)
+    page.wait_for_selector(".cm-right")
+    assert page.get_by_role("radio", name="g. All of the above").is_checked()
+    assert "supervised staff" in page.get_by_label("Your reflection:").input_value()
+
+    # Take a break on 1.2, come back to the map, continue where left off.
+    open_page(page, base + "course/module1/1_2_core_steps.ipynb")
+    page.get_by_role("button", name="Take a break and continue later").click()
+    page.wait_for_selector("text=Your progress is saved")
+    page.goto(base + "course/index.ipynb")
+    link = page.get_by_role("link", name="Continue where you left off: 1.2 Core steps")
+    with page.expect_navigation(timeout=60_000):
+        link.click()
+    page.wait_for_selector("h1:has-text('1.2 Core steps')", timeout=60_000)
+
+    # Submit results: summary, certificate as PDF, then the course starts again.
+    open_page(page, base + "course/results.ipynb")
+    assert "Where trained, supervised staff" in page.inner_text("body")
+    page.get_by_role("button", name="Submit results").click()
+    link = page.wait_for_selector("a:has-text('Certificate (PDF)')")
+    pdf = base64.b64decode(link.get_attribute("href").split(",", 1)[1])
+    assert pdf.startswith(b"%PDF")
+    assert (
+        "Amina Yusuf"
+        in page.frame_locator("iframe[title='Certificate of completion']")
+        .locator("body")
+        .inner_text()
+    )
+    page.goto(base + "course/index.ipynb")
+    page.wait_for_selector("text=attempt number 2")
+    assert "Continue where you left off" not in page.inner_text(".cm-map")
+    context.close()
+
+
+def test_two_trainees_see_only_their_own_progress(server, browser):
+    base, data = server
+    first = browser.new_context()
+    second = browser.new_context()
+    a, b = first.new_page(), second.new_page()
+    sign_in(a, base, "Trainee One")
+    sign_in(b, base, "Trainee Two")
+    open_page(a, base + "course/module1/1_2_core_steps.ipynb")
+    a.get_by_role("radio", name="c. Identification - Registration").check()
+    a.get_by_role("button", name="Check my answer").first.click()
+    a.wait_for_selector(".cm-wrong")
+    open_page(b, base + "course/module1/1_2_core_steps.ipynb")
+    assert "Trainee Two" in b.inner_text(".cm-header")
+    assert b.locator(".cm-feedback").count() == 0
+    assert not b.get_by_role("radio", name="c. Identification - Registration").is_checked()
+    files = sorted((data / "trainees").glob("*.sqlite"))
+    assert len(files) >= 2
+    first.close()
+    second.close()
+
+
+def test_the_answer_key_is_not_served_to_browsers(server):
+    base, _ = server
+    root = base.split("/voila/render/")[0]
+    for path in ("/voila/files/course/bank/module1.yaml", "/files/course/bank/module1.yaml"):
+        try:
+            with urllib.request.urlopen(root + path, timeout=10) as reply:
+                body = reply.read().decode(errors="replace")
+        except OSError:
+            continue
+        assert "answer: g" not in body
