@@ -115,9 +115,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from .errors import plain_problems
     from .indicators import compute_indicators
     from .simulator import SimParams, simulate
 
@@ -127,11 +124,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         "caseworkers": args.caseworkers,
         "arrivals_per_day": args.arrivals_per_day,
     }
-    try:
-        params = SimParams(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        raise CmsimError("simulation settings: " + "; ".join(plain_problems(exc))) from None
-    indicators = compute_indicators(simulate(params, sop=args.sop or DEFAULT_SOP, seed=args.seed))
+    params = SimParams.from_values({k: v for k, v in given.items() if v is not None})
+    result = simulate(params, sop=args.sop or DEFAULT_SOP, seed=args.seed)
+    indicators = compute_indicators(result)
     if args.json:
         _print_json(
             {

@@ -93,3 +93,20 @@ def test_sop_prints_an_editable_file_that_loads_back(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(out.stdout)
     assert load_sop(path) == DEFAULT_SOP
+
+
+def test_simulate_prints_the_dashboard_indicators_and_repeats_with_the_same_seed():
+    out = run("simulate", "--seed", "7", "--days", "120", "--scenario", "fewer_staff")
+    assert out.returncode == 0
+    assert "Caseload per caseworker" in out.stdout and "Overdue tasks" in out.stdout
+    first = json.loads(run("simulate", "--seed", "7", "--days", "120", "--json").stdout)
+    again = json.loads(run("simulate", "--seed", "7", "--days", "120", "--json").stdout)
+    assert first == again and first["indicators"]
+    other = json.loads(run("simulate", "--seed", "8", "--days", "120", "--json").stdout)
+    assert other["indicators"] != first["indicators"]
+
+
+def test_simulate_with_a_bad_setting_is_one_plain_line():
+    out = run("simulate", "--caseworkers", "0")
+    assert out.returncode == 1 and "caseworkers" in out.stderr
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
