@@ -119,6 +119,18 @@ class CoursePage:
 
     # -- content ----------------------------------------------------------------------
     def question(self, question_id: str) -> None:
+        try:
+            self._question(question_id)
+        except Exception as exc:  # shown kindly, logged for the trainer
+            display(HTML(friendly(exc)))
+
+    def reflection(self, reflection_id: str) -> None:
+        try:
+            self._reflection(reflection_id)
+        except Exception as exc:  # shown kindly, logged for the trainer
+            display(HTML(friendly(exc)))
+
+    def _question(self, question_id: str) -> None:
         question = find(question_id)
         previous = None
         if self.store:
@@ -133,7 +145,7 @@ class CoursePage:
         view = question_view(question, save, previous, enabled=self.signed_in)
         display(view.widget)
 
-    def reflection(self, reflection_id: str) -> None:
+    def _reflection(self, reflection_id: str) -> None:
         reflection = find(reflection_id)
         previous = self.store.current().reflections.get(reflection_id) if self.store else None
 

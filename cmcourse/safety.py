@@ -9,7 +9,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any, TypeVar
 
-from cmsim.errors import CmsimError
+from cmsim.errors import CmsimError, FileProblem
 
 from .store import ProgressError, data_dir
 
@@ -35,7 +35,11 @@ def setup_logging() -> None:
 
 def friendly(exc: BaseException) -> str:
     """The message a trainee sees for an error, as HTML."""
-    if isinstance(exc, ProgressError | CmsimError):
+    if isinstance(exc, FileProblem):
+        log.error("course file problem: %s", exc)
+        text = ("This part of the course cannot be shown because a course file has a mistake. "
+                f"Please tell your trainer: {exc}")
+    elif isinstance(exc, ProgressError | CmsimError):
         text = str(exc)
     else:
         ref = secrets.token_hex(3).upper()

@@ -174,3 +174,61 @@ def test_the_answer_key_is_not_served_to_browsers(server):
         except OSError:
             continue
         assert "answer: g" not in body
+
+
+def test_a_question_can_be_answered_with_the_keyboard_alone(server, browser):
+    base, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, base, "Keyboard User")
+    open_page(page, base + "course/module1/1_2_core_steps.ipynb")
+    page.get_by_role("radio", name="a. Intake - Case Planning").focus()
+    page.keyboard.press("ArrowDown")  # moves to and selects option b
+    assert page.get_by_role("radio", name="b. Identification and registration").is_checked()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Check my answer":
+            break
+    page.keyboard.press("Enter")
+    assert "Correct" in page.wait_for_selector(".cm-right").inner_text()
+    context.close()
+
+
+def test_every_control_has_a_label(server, browser):
+    base, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, base, "Label Checker")
+    open_page(page, base + "course/module1/1_2_core_steps.ipynb")
+    page.wait_for_selector(".cm-reflection")
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+             .filter(e => e.offsetParent !== null)
+             .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label')
+                            || e.getAttribute('title') || e.textContent.trim()))
+             .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert unlabelled == []
+    context.close()
+
+
+def test_pages_are_usable_at_200_percent_zoom(server, browser):
+    base, _ = server
+    # A 1280 x 900 window at 200% zoom lays pages out in 640 x 450 CSS pixels.
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, base, "Zoom User")
+    for path, shot in (
+        ("course/index.ipynb", "zoom200_map.png"),
+        ("course/module1/1_1_what_is_case_management.ipynb", "zoom200_page.png"),
+    ):
+        page.goto(base + path)
+        page.wait_for_selector(".cm-map, .cm-header")
+        page.wait_for_timeout(500)
+        overflow = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 200% zoom"
+        page.screenshot(path=str(SHOTS / shot))
+    page.get_by_role("radio", name="g. All of the above").check()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(".cm-right")
+    context.close()
