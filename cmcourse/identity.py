@@ -30,8 +30,18 @@ def query() -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items() if v}
 
 
+def _wait_for_request() -> None:
+    """A preheated kernel runs before anyone asks for the page: wait for the request (and its
+    cookie) to arrive before deciding who the trainee is."""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+
+
 def current_trainee() -> tuple[str | None, str]:
     """(trainee id or None, where it came from: 'hub', 'cookie', 'address' or 'none')."""
+    _wait_for_request()
     hub = os.environ.get("JUPYTERHUB_USER")
     if hub:
         return hub_trainee_id(hub), "hub"

@@ -1,0 +1,166 @@
+"""Page speed and kernel memory in real Chromium, beside a bare one-widget Voilà page.
+
+    .venv/bin/python bench/bench_pages.py [--loads 5]
+
+Targets (issue 3): a course page is interactive within 1.5 s of the request and no kernel
+exceeds 150 MB. Figures are printed with their ratio to the bare page measured in the same
+run, for Voilà's cold start and with preheated kernels (pool of 2; once the pool runs dry a
+load falls back to a cold start, which is measured too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cmcourse.serve import voila_command, wait_until_up  # noqa: E402
+from cmcourse.store import ProgressStore, new_trainee_id  # noqa: E402
+
+PAGES = {
+    "bare one-widget page": ("bench/pages/bare.ipynb", "button:has-text('Bare button')"),
+    "course page 1.1": (
+        "course/module1/1_1_what_is_case_management.ipynb",
+        "button:has-text('Take a break and continue later')",
+    ),
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kernels(server: psutil.Process) -> dict[int, float]:
+    """Resident memory (MB) of each kernel the server started."""
+    out = {}
+    for child in server.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                out[child.pid] = child.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+    return out
+
+
+def load(context, url: str, marker: str) -> float:
+    """One page load in a new tab of the same browser (its cache warm, as a trainee's is)."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(marker, state="visible", timeout=120_000)
+    page.locator(marker).first.wait_for(state="visible")
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def run_server(preheat: int, data: Path, loads: int, browser, label: str) -> dict:
+    port = free_port()
+    env = os.environ | {"CM101_DATA_DIR": str(data), "JUPYTER_RUNTIME_DIR": tempfile.mkdtemp()}
+    proc = subprocess.Popen(
+        voila_command(port, preheat),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/voila/render/"
+    try:
+        assert wait_until_up(base, 90), "Voilà did not start"
+        server = psutil.Process(proc.pid)
+        trainee = new_trainee_id()
+        ProgressStore(trainee, data).set_name("Bench Trainee")
+        cookie = {"name": "cm101_trainee", "value": trainee, "domain": "127.0.0.1", "path": "/"}
+        context = browser.new_context()
+        context.add_cookies([cookie])
+        results = {}
+        for name, (path, marker) in PAGES.items():
+            if preheat:
+                time.sleep(8)  # let the pool fill for this page
+            load(context, base + path, marker)  # first load warms disk caches
+            if preheat:
+                time.sleep(8)
+            times, memory = [], []
+            for _ in range(loads):
+                before = set(kernels(server))
+                times.append(load(context, base + path, marker))
+                after = kernels(server)
+                new = [mb for pid, mb in after.items() if pid not in before] or list(after.values())
+                memory.append(max(new))
+            results[name] = {
+                "times": times,
+                "memory": memory,
+                "peak_kernel": max(kernels(server).values()),
+            }
+        context.close()
+        return results
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def report(label: str, results: dict) -> None:
+    bare = results["bare one-widget page"]
+    course = results["course page 1.1"]
+    t_bare, t_course = statistics.median(bare["times"]), statistics.median(course["times"])
+    m_bare, m_course = statistics.median(bare["memory"]), statistics.median(course["memory"])
+    print(f"\n{label}")
+    print(f"  time to interactive (median of {len(course['times'])} loads)")
+    print(
+        f"    bare page   {t_bare:6.2f} s   loads: " + ", ".join(f"{t:.2f}" for t in bare["times"])
+    )
+    print(
+        f"    course page {t_course:6.2f} s   loads: "
+        + ", ".join(f"{t:.2f}" for t in course["times"])
+    )
+    print(
+        f"    ratio course/bare {t_course / t_bare:.2f}; target 1.5 s: "
+        f"{'meets' if max(course['times']) <= 1.5 else 'misses'} (slowest load "
+        f"{max(course['times']):.2f} s)"
+    )
+    print("  kernel memory (resident, MB)")
+    print(
+        f"    bare page   {m_bare:6.1f}   course page {m_course:6.1f}   ratio "
+        f"{m_course / m_bare:.2f}; largest kernel seen {course['peak_kernel']:.1f}; "
+        f"target 150 MB: {'meets' if course['peak_kernel'] <= 150 else 'misses'}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--loads", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        cold = run_server(0, Path(tmp) / "cold", args.loads, browser, "cold")
+        report("Cold start (a kernel started per page load)", cold)
+        warm = run_server(2, Path(tmp) / "warm", args.loads, browser, "preheated")
+        report("Preheated kernels (pool of 2 per page; later loads find the pool dry)", warm)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
