@@ -160,7 +160,7 @@ def _general(file: CaseFile) -> list[tuple[Answer, str]]:
         )
     else:
         first = ("Y", f"Every form carries the case code {file.code}.")
-    steps = [
+    steps: list[tuple[str, object]] = [
         ("identification and registration", file.registration),
         ("assessment", file.assessments),
         ("case planning", file.plans),
@@ -216,8 +216,8 @@ def _incomplete(file: CaseFile) -> list[str]:
         empty = form.empty_areas()
         if empty:
             gaps.append(f"assessment: {', '.join(e.replace('_', ' ') for e in empty)}")
-    for form in file.closures:
-        if form.weeks_open is None:
+    for closure in file.closures:
+        if closure.weeks_open is None:
             gaps.append("closure: how long the case has been open (weeks)")
     if file.registration and not file.registration.address:
         gaps.append("registration: where the child is living")

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .case import Case
 from .casefile import load_case_file
@@ -157,7 +158,7 @@ def cmd_sop(args: argparse.Namespace) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one plain line, exit 2, as argparse does
+    def error(self, message: str) -> NoReturn:  # one plain line, exit 2, as argparse does
         self.exit(2, f"cmsim: {message}\n")
 
 

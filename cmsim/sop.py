@@ -25,7 +25,7 @@ from pydantic import (
 
 from .dates import add_months
 from .errors import FileProblem, plain_problems
-from .vocab import ProtectionConcern, RiskLevel, ServiceType
+from .vocab import ProtectionConcern, ReferralPriority, RiskLevel, ServiceType
 
 T = TypeVar("T")
 
@@ -127,7 +127,7 @@ class ByRisk(BaseModel, Generic[T]):
     medium: T
     low: T
 
-    def __getitem__(self, level: RiskLevel) -> T:
+    def __getitem__(self, level: RiskLevel | ReferralPriority) -> T:
         if level is RiskLevel.NONE:
             raise KeyError("a case with no risk has no timeline: it may be closed")
         return getattr(self, level.name.lower())

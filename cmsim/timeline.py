@@ -85,7 +85,7 @@ def _risk_periods(
     """Stretches [from, to) of constant risk level between start and end."""
     changes = sorted({c.on for c in file.risk_history if start < c.on < end})
     bounds = [start, *changes, end]
-    periods = []
+    periods: list[tuple[dt.date, dt.date, RiskLevel]] = []
     for a, b in itertools.pairwise(bounds):
         level = file.risk_on(a)
         if level and level is not RiskLevel.NONE and b > a:
@@ -114,12 +114,14 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
             )
         )
         # Each request for an assessment: registration, a review, a reopening.
-        starts = [(reg.date_of_interview, reg.risk_level, "registration")]
+        starts: list[tuple[dt.date, RiskLevel | None, str]] = [
+            (reg.date_of_interview, reg.risk_level, "registration")
+        ]
         starts += [(r.date, None, "the review") for r in file.reviews if r.new_assessment_needed]
         starts += [(r.on, None, "reopening") for r in file.reopenings]
         done_dates = [a.completion_date for a in file.assessments]
-        for start, level, why in starts:
-            level = level or file.risk_on(start)
+        for start, given, why in starts:
+            level = given or file.risk_on(start)
             if not level or level is RiskLevel.NONE:
                 continue
             period = sop.assessment_after_registration[level]
