@@ -306,11 +306,13 @@ def _course_map() -> None:
         display(sign_in_box())
 
 
-def results_page() -> None:
-    """Summary of this attempt, 'Submit results', the certificate, then a fresh start."""
+def results_panel(page: CoursePage | _BrokenPage) -> None:
+    """This attempt's results, 'Submit results', the certificate, then a fresh start."""
+    if not isinstance(page, CoursePage):
+        return
     try:
-        _results_page()
-    except Exception as exc:
+        _results_panel(page)
+    except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(STYLE + friendly(exc)))
 
 
@@ -344,16 +346,13 @@ def _download(label: str, filename: str, mime: str, data: bytes) -> str:
     )
 
 
-def _results_page() -> None:
+def _results_panel(page: CoursePage) -> None:
     import datetime as dt
     import json
 
     from .certificate import certificate_html, certificate_pdf
     from .progress import results
 
-    page = CoursePage("results")
-    page.header()
-    display(HTML("<h1>Submit your results</h1>"))
     if not page.store:
         return
     store = page.store
@@ -364,6 +363,7 @@ def _results_page() -> None:
                 "</style>",
                 ".cm-table td, .cm-table th {border: 1px solid #999; padding: 0.3em 0.6em}</style>",
             )
+            + "<h2>Your results</h2>"
             + _summary_html(summary)
         )
     )
