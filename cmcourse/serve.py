@@ -19,7 +19,7 @@ from .paths import ROOT
 MAP_PATH = "voila/render/course/index.ipynb"
 
 
-def voila_args(port: int, preheat: int = 0) -> list[str]:
+def voila_args(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
     """Voilà's settings for the course, in one place (used by serve, tests and benchmarks)."""
     args = [
         str(ROOT),
@@ -30,8 +30,8 @@ def voila_args(port: int, preheat: int = 0) -> list[str]:
         # The trainee's identity travels in a cookie, which the kernel reads from its env.
         "--VoilaConfiguration.http_header_envs=Cookie",
         # Every page load starts a kernel: idle ones (a closed tab, a plain HTTP GET) go.
-        "--MappingKernelManager.cull_idle_timeout=120",
-        "--MappingKernelManager.cull_interval=30",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={max(1, min(30, cull_idle // 4))}",
         "--MappingKernelManager.cull_connected=False",
     ]
     if preheat > 0:
@@ -39,9 +39,9 @@ def voila_args(port: int, preheat: int = 0) -> list[str]:
     return args
 
 
-def voila_command(port: int, preheat: int = 0) -> list[str]:
+def voila_command(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
     voila = Path(sys.executable).with_name("voila")
-    return [str(voila), *voila_args(port, preheat)]
+    return [str(voila), *voila_args(port, preheat, cull_idle)]
 
 
 def wait_until_up(url: str, seconds: float = 60) -> bool:

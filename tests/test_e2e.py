@@ -232,3 +232,40 @@ def test_pages_are_usable_at_200_percent_zoom(server, browser):
     page.get_by_role("button", name="Check my answer").click()
     page.wait_for_selector(".cm-right")
     context.close()
+
+
+def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
+    """Voilà starts a kernel even for a plain HTTP GET; idle kernels are culled."""
+    import time
+
+    import psutil
+
+    port = _free_port()
+    env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        voila_command(port, cull_idle=4),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/course/index.ipynb"
+        assert wait_until_up(url, 90)
+        server = psutil.Process(proc.pid)
+
+        def running() -> int:
+            return sum(
+                "ipykernel" in " ".join(c.cmdline()) for c in server.children(recursive=True)
+            )
+
+        with urllib.request.urlopen(url, timeout=60) as reply:
+            assert "Introduction to the Inter-Agency Guidelines" in reply.read().decode()
+        assert running() >= 1
+        deadline = time.monotonic() + 40
+        while running() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert running() == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
