@@ -53,6 +53,18 @@ def results(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> dic
     scores = []
     reflections = []
     for key, bank in sorted(banks.items()):
+        reflections += [
+            {
+                "id": r.id,
+                "section": r.section,
+                "prompt": r.prompt,
+                "text": attempt.reflections[r.id],
+            }
+            for r in bank.reflections
+            if r.id in attempt.reflections
+        ]
+        if not bank.questions:
+            continue  # a case study's discussion questions: reflections only
         points = sum(
             attempt.answers[q.id]["points"] for q in bank.questions if q.id in attempt.answers
         )
@@ -66,16 +78,6 @@ def results(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> dic
                 questions=len(bank.questions),
             ).__dict__
         )
-        reflections += [
-            {
-                "id": r.id,
-                "section": r.section,
-                "prompt": r.prompt,
-                "text": attempt.reflections[r.id],
-            }
-            for r in bank.reflections
-            if r.id in attempt.reflections
-        ]
     total = sum(s["points"] for s in scores)
     out_of = sum(s["out_of"] for s in scores)
     return {

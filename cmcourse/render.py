@@ -309,8 +309,14 @@ class ReflectionView:
         self._reveal()
 
     def _reveal(self) -> None:
-        if self.reflection.guidance:
-            self.guidance.value = (
-                '<div class="cm-guidance"><p><strong>Points to consider</strong></p>'
-                f"<p>{escape(self.reflection.guidance)}</p></div>"
-            )
+        lines = [line for line in self.reflection.guidance.splitlines() if line.strip()]
+        if not lines:
+            return
+        body = (
+            f"<p>{escape(lines[0])}</p>"
+            if len(lines) == 1
+            else "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+        )
+        self.guidance.value = (
+            f'<div class="cm-guidance"><p><strong>Points to consider</strong></p>{body}</div>'
+        )

@@ -37,8 +37,10 @@ def friendly(exc: BaseException) -> str:
     """The message a trainee sees for an error, as HTML."""
     if isinstance(exc, FileProblem):
         log.error("course file problem: %s", exc)
-        text = ("This part of the course cannot be shown because a course file has a mistake. "
-                f"Please tell your trainer: {exc}")
+        text = (
+            "This part of the course cannot be shown because a course file has a mistake. "
+            f"Please tell your trainer: {exc}"
+        )
     elif isinstance(exc, ProgressError | CmsimError):
         text = str(exc)
     else:
