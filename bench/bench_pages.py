@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmcourse.serve import voila_command, wait_until_up  # noqa: E402
+from cmcourse.serve import free_port, voila_command, wait_until_up  # noqa: E402
 from cmcourse.store import ProgressStore, new_trainee_id  # noqa: E402
 
 PAGES = {
@@ -44,12 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def kernels(server: psutil.Process) -> dict[int, float]:

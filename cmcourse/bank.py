@@ -14,10 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cmsim.errors import FileProblem, plain_problems
+from cmsim.errors import FileProblem
+from cmsim.files import load_model
 
 from .paths import ROOT
 
@@ -343,20 +343,7 @@ def _locate(data: Any, problem: str) -> str:
 
 
 def load_module_bank(path: str | Path) -> ModuleBank:
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileProblem(path, ["the question file does not exist"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FileProblem(
-            path, ["this is not valid YAML" + (f" near line {mark.line + 1}" if mark else "")]
-        ) from None
-    try:
-        return ModuleBank.model_validate(data)
-    except ValidationError as exc:
-        raise FileProblem(path, [_locate(data, p) for p in plain_problems(exc)]) from None
+    return load_model(path, ModuleBank, "question file", locate=_locate)
 
 
 @cache

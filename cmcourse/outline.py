@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cmsim.errors import FileProblem, plain_problems
+from cmsim.files import load_model
 
 from .paths import ROOT
 
@@ -62,15 +61,7 @@ class Outline(BaseModel):
 
 @cache
 def load_outline(path: Path = OUTLINE_FILE) -> Outline:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return Outline.model_validate(data)
-    except FileNotFoundError:
-        raise FileProblem(path, ["the course outline does not exist"]) from None
-    except yaml.YAMLError:
-        raise FileProblem(path, ["the course outline is not valid YAML"]) from None
-    except ValidationError as exc:
-        raise FileProblem(path, plain_problems(exc)) from None
+    return load_model(path, Outline, "course outline")
 
 
 def url_for(page: Page, base_url: str = "/") -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -42,6 +43,13 @@ def voila_args(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
 def voila_command(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
     voila = Path(sys.executable).with_name("voila")
     return [str(voila), *voila_args(port, preheat, cull_idle)]
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody is using now (for tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_until_up(url: str, seconds: float = 60) -> bool:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .case import Case
 from .dates import parse_day_first
-from .errors import CmsimError, FileProblem, RuleViolation, plain_problems
+from .errors import CmsimError, FileProblem, RuleViolation
+from .files import load_model, read_yaml
 from .forms import (
     AssessmentForm,
     CaregiverFeedbackForm,
@@ -59,28 +59,9 @@ class ReplayRefused(CmsimError):
         super().__init__(f"{path}: step {number} ({op}) was refused. {violation}")
 
 
-def read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileProblem(path, ["the file does not exist"]) from None
-    except OSError as exc:
-        raise FileProblem(path, [f"the file cannot be read ({exc.strerror})"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" near line {mark.line + 1}" if mark else ""
-        raise FileProblem(path, [f"this is not valid YAML{where}"]) from None
-
-
 def load_form(path: Path, model: type[BaseModel], sop: SOP = DEFAULT_SOP) -> Any:
     """Read one form file; problems name the file and the field."""
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise FileProblem(path, ["a form file must be a list of 'field: value' lines"])
-    try:
-        return model.model_validate(data, context={"sop": sop})
-    except ValidationError as exc:
-        raise FileProblem(path, plain_problems(exc)) from None
+    return load_model(path, model, "form file", context={"sop": sop})
 
 
 def _feedback_model(path: Path) -> type[BaseModel]:
@@ -110,7 +91,7 @@ def _date(value: Any, script: Path, where: str) -> Any:
 def replay(script: str | Path, sop: SOP | None = None, until: int | None = None) -> Case:
     """Run a case script; `until` stops after that many steps (for step-by-step teaching)."""
     script = Path(script)
-    data = read_yaml(script)
+    data = read_yaml(script, "case script")
     if not isinstance(data, dict):
         raise FileProblem(script, ["a case script must have 'code', 'identified' and 'steps'"])
     if sop is None:

@@ -19,12 +19,10 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    ValidationError,
     model_validator,
 )
 
 from .dates import add_months
-from .errors import FileProblem, plain_problems
 from .vocab import ProtectionConcern, ReferralPriority, RiskLevel, ServiceType
 
 T = TypeVar("T")
@@ -273,27 +271,9 @@ def load_sop(path: str | Path) -> SOP:
 
     Raises FileProblem naming the file, the field and what is allowed.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileProblem(path, ["the SOP file does not exist"]) from None
-    except OSError as exc:
-        raise FileProblem(path, [f"the SOP file cannot be read ({exc.strerror})"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" near line {mark.line + 1}" if mark else ""
-        raise FileProblem(path, [f"this is not valid YAML{where}"]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise FileProblem(path, ["the SOP file must be a list of 'field: value' lines"])
-    try:
-        return SOP.model_validate(data)
-    except ValidationError as exc:
-        raise FileProblem(path, plain_problems(exc)) from None
+    from .files import load_model
+
+    return load_model(path, SOP, "SOP file", empty_ok=True)
 
 
 def sop_as_yaml(sop: SOP = DEFAULT_SOP) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api as playwright
 
-from cmcourse.serve import voila_command, wait_until_up
+from cmcourse.serve import free_port, voila_command, wait_until_up
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,16 +30,10 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("progress")
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "CM101_DATA_DIR": str(data),
         "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
@@ -240,7 +233,7 @@ def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
 
     import psutil
 
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
     proc = subprocess.Popen(
         voila_command(port, cull_idle=4),

@@ -1,0 +1,53 @@
+"""Reading the YAML files trainers edit (SOPs, case scripts, forms, question banks), with one
+plain message naming the file and the field for anything wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import FileProblem, plain_problems
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: str | Path, what: str = "file") -> Any:
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileProblem(path, [f"the {what} does not exist"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not a text file"
+        raise FileProblem(path, [f"the {what} cannot be read ({reason})"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" near line {mark.line + 1}" if mark else ""
+        raise FileProblem(path, [f"this is not valid YAML{where}"]) from None
+
+
+def load_model(
+    path: str | Path,
+    model: type[M],
+    what: str = "file",
+    context: dict[str, Any] | None = None,
+    locate: Callable[[Any, str], str] | None = None,
+    empty_ok: bool = False,
+) -> M:
+    """A YAML file validated as a model; `locate` may rewrite a problem to name the item."""
+    data = read_yaml(path, what)
+    if data is None and empty_ok:
+        data = {}
+    if not isinstance(data, dict):
+        raise FileProblem(path, [f"the {what} must be a list of 'field: value' lines"])
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems = plain_problems(exc)
+        raise FileProblem(
+            path, [locate(data, p) for p in problems] if locate else problems
+        ) from None
