@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/{MAP_PATH}"
     server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
+    # Stopping the launcher (Ctrl+C or a kill) stops Voilà too.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         if wait_until_up(url):
             print(f"\nCM 101 is ready: {url}\n(Ctrl+C stops the server.)\n", flush=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from cmcourse.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
@@ -44,14 +45,8 @@ def test_notebook_executes_without_error_or_warning(path):
             assert output.get("name") != "stderr", output.get("text")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_voila_serves_the_nadia_summary_without_code_or_traceback(tmp_path):
-    port = _free_port()
+    port = free_port()
     page = ROOT / "casestudies" / "nadia" / "case_summary.ipynb"
     voila = Path(sys.executable).parent / "voila"
     env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path)}
@@ -85,3 +80,28 @@ def test_voila_serves_the_nadia_summary_without_code_or_traceback(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _source(path: Path) -> str:
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+
+
+def test_every_page_of_the_course_map_exists_and_calls_its_own_page_id():
+    from cmcourse.outline import load_outline
+
+    for page in load_outline().pages():
+        path = ROOT / page.path
+        assert path.exists(), f"{page.id}: {page.path} is missing"
+        if page.id != "map":
+            assert f'"{page.id}"' in _source(path), f"{page.path} does not open page {page.id}"
+
+
+def test_every_bank_item_of_a_section_is_on_its_page():
+    from cmcourse.bank import load_bank
+    from cmcourse.outline import load_outline
+
+    pages = {p.section: _source(ROOT / p.path) for p in load_outline().pages() if p.section}
+    for bank in load_bank().values():
+        for item in [*bank.questions, *bank.reflections]:
+            assert item.section in pages, f"{item.id}: no page for section {item.section}"
+            assert f'"{item.id}"' in pages[item.section], f"{item.id} is not on its page"
