@@ -1,0 +1,170 @@
+"""nbgrader assignments generated from the question bank (one per module).
+
+    python -m cmcourse.workshop generate      # write workshop/source/ from course/bank/
+
+Each question becomes three cells: its prompt (locked), an answer cell where the trainee
+passes a value to `record(...)`, and a locked, graded test cell whose test is hidden, so the
+released notebook carries no answer key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from .bank import load_bank
+from .paths import ROOT
+
+WORKSHOP = ROOT / "workshop"
+SOURCE = WORKSHOP / "source"
+
+
+def _meta(
+    grade_id: str, *, grade: bool, solution: bool, locked: bool, points: int | None = None
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _how_to_answer(q: Any) -> str:
+    if q.type == "single":
+        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
+        return f'{options}\n\nAnswer with one letter as text, for example `"{q.options[0].id}"`.'
+    if q.type == "multiple":
+        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
+        return f'{options}\n\nAnswer with a list of every letter that applies, e.g. `["a", "c"]`.'
+    if q.type == "true_false":
+        return "Answer with `True` or `False` (without quotes)."
+    if q.type == "matching":
+        terms = "\n".join(f'- `"{p.id}"`: {p.term}' for p in q.pairs)
+        defs = "\n".join(f'- `"{k}"`: {t}' for k, t in q.definitions())
+        example = ", ".join(f'"{p.id}": "?"' for p in q.pairs)
+        return (
+            f"Terms:\n\n{terms}\n\nDefinitions:\n\n{defs}\n\nAnswer with a dictionary from "
+            f"each term to the label of its definition: `{{{example}}}`."
+        )
+    if q.type == "ordering":
+        items = "\n".join(
+            f'- `"{i}"`' + f": {t}"
+            for i, t in ((k, {x.id: x.text for x in q.items}[k]) for k in q.shuffled)
+        )
+        return f"{items}\n\nAnswer with the list of item names in the right order."
+    return (
+        'Answer with a date as text written dd/mm/yyyy, e.g. `"05/09/2022"`.'
+        if q.answer_kind == "date"
+        else "Answer with a number."
+    )
+
+
+def _solution(q: Any) -> str:
+    from .bank import expected
+
+    if q.type in {"single", "multiple", "true_false"}:
+        value: Any = q.answer
+    elif q.type == "matching":
+        value = {p.id: p.match_id for p in q.pairs}
+    elif q.type == "ordering":
+        value = [i.id for i in q.items]
+    else:
+        from cmsim.dates import fmt
+
+        result = expected(q)
+        value = fmt(result) if q.answer_kind == "date" else result
+    return json.dumps(value) if not isinstance(value, bool) else repr(value)
+
+
+def module_notebook(module: str) -> NotebookNode:
+    bank = load_bank()[module]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"# CM 101, Module {bank.module}: {bank.title}. Knowledge checks\n\n"
+            "Answer each question in the cell under it: replace `None` with your answer, then "
+            "run the cell. It tells you if your answer is not in the expected form (for "
+            "example a letter where a list is needed); it does not tell you if it is right. "
+            "Do not change the other cells.",
+            metadata=_meta("intro", grade=False, solution=False, locked=True),
+        ),
+        nbformat.v4.new_code_cell(
+            "from cmcourse.grading import record",
+            metadata=_meta("setup", grade=False, solution=False, locked=True),
+        ),
+    ]
+    for n, q in enumerate(bank.questions, 1):
+        cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"## Question {n} (section {q.section}, {q.points} point{'s' * (q.points != 1)})"
+                f"\n\n{q.prompt}\n\n{_how_to_answer(q)}",
+                metadata=_meta(f"prompt-{q.id}", grade=False, solution=False, locked=True),
+            )
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f'record(\n    "{q.id}",\n    ### BEGIN SOLUTION\n    {_solution(q)}\n'
+                "    ### END SOLUTION\n)",
+                metadata=_meta(f"answer-{q.id}", grade=False, solution=True, locked=False),
+            )
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f'"""Question {n} ({q.id}) is answered right."""\n'
+                "from cmcourse.grading import assert_right\n\n"
+                f'### BEGIN HIDDEN TESTS\nassert_right("{q.id}")\n### END HIDDEN TESTS',
+                metadata=_meta(
+                    f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points
+                ),
+            )
+        )
+    nb.cells = cells
+    return nb
+
+
+def generate(source: Path = SOURCE) -> list[Path]:
+    """Write one assignment per module that has knowledge checks."""
+    written = []
+    for key, bank in sorted(load_bank().items()):
+        if not bank.questions or not key.isdigit():
+            continue
+        path = source / f"module{key}" / f"module{key}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(module_notebook(key), path)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="cm101-workshop",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=["generate"])
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        for path in generate():
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
