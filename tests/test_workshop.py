@@ -162,3 +162,15 @@ def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsy
     record(q.id, "a")
     out = capsys.readouterr().out
     assert "recorded" in out and "right" not in out.lower() and "correct" not in out.lower()
+
+
+def test_the_committed_assignments_match_the_question_bank():
+    """A question fixed in the bank is fixed in the assignments: regenerate to update."""
+    for key in ("1", "2", "3"):
+        committed = nbformat.read(
+            WORKSHOP / "source" / f"module{key}" / f"module{key}.ipynb", as_version=4
+        )
+        fresh = module_notebook(key)
+        assert [c.source for c in committed.cells] == [c.source for c in fresh.cells], (
+            f"workshop/source/module{key} is stale: run python -m cmcourse.workshop generate"
+        )
