@@ -11,6 +11,7 @@ messages.
 
 from __future__ import annotations
 
+import logging
 import os
 from html import escape
 from typing import Any
@@ -25,6 +26,8 @@ from .progress import overall, page_progress, part_progress
 from .render import ReflectionView, question_view
 from .safety import friendly, safe, setup_logging
 from .store import ProgressError, ProgressStore, clean_name, new_trainee_id
+
+log = logging.getLogger("cm101")
 
 STYLE = """
 <style>
@@ -346,6 +349,21 @@ def _download(label: str, filename: str, mime: str, data: bytes) -> str:
     )
 
 
+def _hand_in(store: ProgressStore, summary: dict[str, Any]) -> str:
+    """Write the answers as nbgrader submissions; say plainly if that failed."""
+    from .workshop import workshop_dir, write_submission
+
+    try:
+        write_submission(store.trainee_id, store.name or "", summary["answers"], workshop_dir())
+    except OSError:
+        log.exception("writing the nbgrader submission failed")
+        return (
+            "Your results are saved, but they could not be handed in to your trainer for "
+            "grading just now; please tell your trainer."
+        )
+    return "Your answers have also been handed in to your trainer for grading."
+
+
 def _results_panel(page: CoursePage) -> None:
     import datetime as dt
     import json
@@ -381,6 +399,7 @@ def _results_panel(page: CoursePage) -> None:
     @safe(show)
     def submit(_: Any = None) -> None:
         number = store.submit(summary)
+        handed_in = _hand_in(store, summary)
         today = dt.date.today()
         name = store.name or ""
         cert = certificate_html(name, summary, today)
@@ -404,7 +423,8 @@ def _results_panel(page: CoursePage) -> None:
                 "application/json",
                 reflections,
             )
-            + f'</p><p>The course now starts again from the beginning: <a href="'
+            + f"</p><p>{handed_in}</p>"
+            + f'<p>The course now starts again from the beginning: <a href="'
             f'{url_for(page._map())}">go to the course map</a>.</p></div>'
         )
         with out:

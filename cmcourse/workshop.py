@@ -25,6 +25,13 @@ WORKSHOP = ROOT / "workshop"
 SOURCE = WORKSHOP / "source"
 
 
+def workshop_dir() -> Path:
+    """The nbgrader course directory that receives submissions ($CM101_WORKSHOP_DIR)."""
+    import os
+
+    return Path(os.environ.get("CM101_WORKSHOP_DIR", WORKSHOP))
+
+
 def _meta(
     grade_id: str, *, grade: bool, solution: bool, locked: bool, points: int | None = None
 ) -> dict[str, Any]:
@@ -168,3 +175,47 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def student_id(trainee_id: str, name: str) -> str:
+    """An nbgrader student id a trainer recognises: the name, then the trainee's id."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:30] or "trainee"
+    return f"{slug}-{trainee_id[:6]}"
+
+
+def write_submission(
+    trainee_id: str, name: str, answers: dict[str, Any], course: Path = WORKSHOP
+) -> list[Path]:
+    """The trainee's answers as nbgrader submissions (submitted/<student>/moduleN/), one per
+    module, so the trainer grades the friendly course with `nbgrader autograde`."""
+    import datetime as dt
+
+    student = student_id(trainee_id, name)
+    written = []
+    for key, bank in sorted(load_bank().items()):
+        if not bank.questions or not key.isdigit():
+            continue
+        nb = module_notebook(key)
+        for cell in nb.cells:
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            if grade_id.startswith("answer-"):
+                qid = grade_id.removeprefix("answer-")
+                value = answers.get(qid)
+                literal = (
+                    "None"
+                    if value is None
+                    else (repr(value) if isinstance(value, bool) else json.dumps(value))
+                )
+                cell.source = f'record(\n    "{qid}",\n    {literal},\n)'
+            elif grade_id.startswith("test-"):
+                # What a trainee receives has no hidden test; autograde puts it back.
+                cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
+        folder = course / "submitted" / student / f"module{key}"
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"module{key}.ipynb")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        (folder / "timestamp.txt").write_text(stamp)
+        written.append(folder / f"module{key}.ipynb")
+    return written

@@ -12,6 +12,7 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright import sync_api as playwright
 
@@ -35,6 +36,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("progress")
     port = free_port()
     env = os.environ | {
+        "CM101_WORKSHOP_DIR": str(data / "workshop"),
         "CM101_DATA_DIR": str(data),
         "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
     }
@@ -122,6 +124,14 @@ def test_a_trainee_journey_from_sign_in_to_certificate(server, browser):
     assert "Where trained, supervised staff" in page.inner_text("body")
     page.get_by_role("button", name="Submit results").click()
     link = page.wait_for_selector("a:has-text('Certificate (PDF)')")
+    assert "handed in to your trainer for grading" in page.inner_text("body")
+    handed = list((_data / "workshop" / "submitted").glob("amina-yusuf-*/module1/module1.ipynb"))
+    assert len(handed) == 1
+    cells = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nbformat.read(handed[0], as_version=4).cells
+    }
+    assert '"g"' in cells["answer-m1-key-messages"]
     pdf = base64.b64decode(link.get_attribute("href").split(",", 1)[1])
     assert pdf.startswith(b"%PDF")
     assert (

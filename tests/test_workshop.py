@@ -174,3 +174,18 @@ def test_the_committed_assignments_match_the_question_bank():
         assert [c.source for c in committed.cells] == [c.source for c in fresh.cells], (
             f"workshop/source/module{key} is stale: run python -m cmcourse.workshop generate"
         )
+
+
+def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
+    from cmcourse.workshop import student_id, write_submission
+
+    answers = {
+        q.id: json.loads(_solution(q)) if q.type != "true_false" else q.answer for q in QUESTIONS
+    }
+    answers[QUESTIONS[0].id] = json.loads(wrong(QUESTIONS[0]))
+    paths = write_submission("Trainee123", "Amina Yusuf", answers, course=course)
+    student = student_id("Trainee123", "Amina Yusuf")
+    assert student == "amina-yusuf-Traine"
+    assert (course / "submitted" / student / MODULE / f"{MODULE}.ipynb") in paths
+    full = sum(q.points for q in QUESTIONS)
+    assert autograde(course, student) == full - QUESTIONS[0].points
