@@ -105,3 +105,40 @@ def test_every_bank_item_of_a_section_is_on_its_page():
         for item in [*bank.questions, *bank.reflections]:
             assert item.section in pages, f"{item.id}: no page for section {item.section}"
             assert f'"{item.id}"' in pages[item.section], f"{item.id} is not on its page"
+
+
+def _only_calls(source: str) -> list[str]:
+    """What in a cell is more than imports and calls with literal arguments."""
+    import ast
+
+    problems = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        value = node.value if isinstance(node, ast.Expr | ast.Assign) else None
+        if isinstance(node, ast.Assign) and not all(isinstance(t, ast.Name) for t in node.targets):
+            value = None
+        literal_args = isinstance(value, ast.Call) and all(
+            isinstance(a, ast.Constant | ast.Name | ast.Call | ast.Attribute)
+            for a in [*value.args, *(k.value for k in value.keywords)]
+        )
+        if not literal_args:
+            problems.append(ast.unparse(node)[:60])
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebooks_hold_content_and_calls_only(path):
+    """No logic, loops, functions or widget wiring in cells: they live in the packages."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert _only_calls(cell.source) == [], f"{path.name}: {cell.source[:80]}"
+
+
+def test_the_content_check_flags_logic_in_a_cell():
+    assert _only_calls('page = course_page("1.1")\npage.question("m1-six-steps")') == []
+    assert _only_calls("for x in range(3):\n    print(x)")
+    assert _only_calls("answer = 1 + 2")
+    assert _only_calls("def helper():\n    return 1")
+    assert _only_calls('page.question("a" if True else "b")')
