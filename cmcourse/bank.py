@@ -232,9 +232,10 @@ def _multiple(q: MultipleChoice, answer: Any) -> Feedback:
         raise KeyError(", ".join(sorted(unknown)))
     right = chosen == set(q.answer)
     messages = [f"{o.id}. {o.feedback}" for o in q.options if o.id in chosen]
-    missed = [i for i in q.answer if i not in chosen]
+    missed = [o for o in q.options if o.id in q.answer and o.id not in chosen]
     if missed:
-        messages.append("You also needed: " + ", ".join(missed) + ".")
+        messages.append("You also needed: " + ", ".join(o.id for o in missed) + ".")
+        messages += [f"{o.id}. {o.feedback}" for o in missed]
     return Feedback(
         correct=right, points=q.points if right else 0, out_of=q.points, messages=messages
     )
