@@ -113,7 +113,7 @@ def module_notebook(module: str) -> NotebookNode:
             metadata=_meta("intro", grade=False, solution=False, locked=True),
         ),
         nbformat.v4.new_code_cell(
-            "from cmcourse.grading import record",
+            "from cmcourse.grading import assert_right, record",
             metadata=_meta("setup", grade=False, solution=False, locked=True),
         ),
     ]
@@ -134,8 +134,7 @@ def module_notebook(module: str) -> NotebookNode:
         )
         cells.append(
             nbformat.v4.new_code_cell(
-                f'"""Question {n} ({q.id}) is answered right."""\n'
-                "from cmcourse.grading import assert_right\n\n"
+                f'"""Question {n} ({q.id}) is answered right."""\n\n'
                 f'### BEGIN HIDDEN TESTS\nassert_right("{q.id}")\n### END HIDDEN TESTS',
                 metadata=_meta(
                     f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points
