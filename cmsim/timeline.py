@@ -309,3 +309,35 @@ def upcoming(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
 def retention_date(file: CaseFile, sop: SOP) -> dt.date | None:
     end = case_end(file)
     return add_years(end, sop.file_retention_years) if end else None
+
+
+def plan_ahead(level: RiskLevel, registered_on: dt.date, sop: SOP) -> list[tuple[str, str, str]]:
+    """The latest dates of a new case at this risk level, if each step takes all the time the
+    SOP allows: (what, by when, rule)."""
+    if level is RiskLevel.NONE:
+        return [("Case closure", fmt(registered_on), "no risk: the case may be closed")]
+    assess = sop.assessment_after_registration[level]
+    assessed = assess.after(registered_on)
+    plan = sop.case_plan_after_assessment[level]
+    planned = plan.after(assessed)
+    review = sop.review[level]
+    follow = sop.follow_up[level]
+    return [
+        (
+            "Comprehensive assessment",
+            fmt(assessed),
+            _within(assess) + (" of registration" if assess.amount else ""),
+        ),
+        ("Case plan agreed", fmt(planned), f"within {plan} of the assessment"),
+        ("Follow-up", f"from {fmt(planned)}", f"{follow}, once implementation starts"),
+        (
+            "First case review",
+            fmt(review.after(planned)),
+            f"at least once every {review} from the start of implementation",
+        ),
+        (
+            "Response to a referral of the same priority",
+            f"{sop.referral_response[level]}",
+            "after the referral is sent",
+        ),
+    ]
