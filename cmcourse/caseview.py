@@ -114,3 +114,28 @@ def deadlines_html(case: Case, as_of: dt.date) -> str:
         rows,
         raw=True,
     )
+
+
+def show_case(script: str, as_of: str) -> None:
+    """Replay a case script under casestudies/ and show its file as a supervisor reads it."""
+    from IPython.display import HTML, display
+
+    from cmsim.dates import parse_day_first
+    from cmsim.replay import replay
+
+    from .paths import CASESTUDIES
+    from .safety import friendly
+
+    try:
+        case = replay(CASESTUDIES / script)
+        day = parse_day_first(as_of)
+        display(
+            HTML(
+                summary_html(case, day)
+                + log_html(case)
+                + deadlines_html(case, day)
+                + checklist_html(case, day)
+            )
+        )
+    except Exception as exc:  # shown kindly, logged for the trainer
+        display(HTML(friendly(exc)))

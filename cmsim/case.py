@@ -81,6 +81,16 @@ class Case:
     def risk(self) -> RiskLevel | None:
         return self.file.risk
 
+    def _current_step(self) -> Step:
+        return {
+            CaseStatus.IDENTIFIED: Step.IDENTIFICATION_REGISTRATION,
+            CaseStatus.CONSENTED: Step.IDENTIFICATION_REGISTRATION,
+            CaseStatus.REGISTERED: Step.IDENTIFICATION_REGISTRATION,
+            CaseStatus.ASSESSED: Step.ASSESSMENT,
+            CaseStatus.PLANNED: Step.CASE_PLANNING,
+            CaseStatus.IMPLEMENTATION: Step.IMPLEMENTATION,
+        }.get(self.file.status, Step.CLOSURE)
+
     def _log(self, on: dt.date, by: str, step: Step, action: str, summary: str) -> None:
         self.file.log.append(LogEntry(on=on, by=by, step=step, action=action, summary=summary))
 
@@ -283,11 +293,17 @@ class Case:
             else None,
         )
         self.file.referrals.append(form)
+        # A referral before the plan is implemented answers an immediate need of its step.
+        step = (
+            Step.IMPLEMENTATION
+            if self.file.status is CaseStatus.IMPLEMENTATION
+            else (self._current_step())
+        )
         to = form.referred_to.agency or form.referred_to.name
         self._log(
             form.date,
             by,
-            Step.IMPLEMENTATION,
+            step,
             "refer",
             f"{form.referral_type.value} referral to {to} "
             f"for {', '.join(map(str, form.services))}; {form.priority.value.lower()} "
@@ -435,7 +451,7 @@ class Case:
         self._log(
             form.date_completed,
             by,
-            Step.CLOSURE,
+            Step.CLOSURE if self.file.status is CaseStatus.CLOSED else Step.FOLLOW_UP_REVIEW,
             "feedback",
             f"Feedback from the {who} on the case management process.",
         )
