@@ -14,6 +14,7 @@ from cmsim.staffing import staffing_for, team_findings
 from cmsim.timeline import plan_ahead
 from cmsim.vocab import RiskLevel
 
+from .caseview import STYLE, table_html
 from .safety import safe
 
 BUDGET_ITEMS = [  # 004 §2.3, Financial Resources
@@ -45,12 +46,6 @@ BUDGET_ITEMS = [  # 004 §2.3, Financial Resources
 ]
 
 
-def _table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="cm-form"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 def deadline_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
     """Pick a risk level and a registration date: see every deadline under the SOP."""
     risk = w.Dropdown(
@@ -78,8 +73,8 @@ def deadline_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
             out.value = '<p role="status">Write the date as dd/mm/yyyy, for example 05/09/2022.</p>'
             return
         rows = plan_ahead(risk.value, day, sop)
-        out.value = f'<p role="status">Under the SOP “{escape(sop.name)}”:</p>' + _table(
-            rows, ("What", "By", "Rule")
+        out.value = STYLE + table_html(
+            f"Deadlines under the SOP “{sop.name}”", ["What", "By", "Rule"], [list(r) for r in rows]
         )
 
     risk.observe(update, names="value")

@@ -36,7 +36,8 @@ STATUS_WORDS = {
 }
 
 
-def _table(caption: str, headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
+def table_html(caption: str, headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
+    """An accessible table (caption, column headers); cells escaped unless `raw`."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{c if raw else escape(c)}</td>" for c in row) + "</tr>"
@@ -69,12 +70,12 @@ def summary_html(case: Case, as_of: dt.date | None = None) -> str:
         rows.append(["Closed", f"{s.closed_on}: {s.closure_reason}"])
     if s.file_kept_until:
         rows.append(["File kept until", s.file_kept_until])
-    return STYLE + _table("Key facts of the case", ["Fact", "Value"], rows)
+    return STYLE + table_html("Key facts of the case", ["Fact", "Value"], rows)
 
 
 def log_html(case: Case) -> str:
     rows = [[fmt(e.on), e.by, e.step.value, e.summary] for e in case.file.log]
-    return _table(
+    return table_html(
         "Record of every activity on the case file", ["Date", "Who", "Step", "What"], rows
     )
 
@@ -89,7 +90,7 @@ def checklist_html(case: Case, as_of: dt.date) -> str:
         ]
         for i in evaluate(case.file, case.sop, as_of)
     ]
-    return _table(
+    return table_html(
         f"Case file checklist (as of {fmt(as_of)})",
         ["Item", "Checklist question", "Y/N/NA", "Why"],
         rows,
@@ -108,7 +109,7 @@ def deadlines_html(case: Case, as_of: dt.date) -> str:
         ]
         for d in deadlines(case.file, case.sop, as_of)
     ]
-    return _table(
+    return table_html(
         f"Deadlines under the SOP '{case.sop.name}'",
         ["What", "Due", "Done", "Result", "Rule"],
         rows,
