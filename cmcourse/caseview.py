@@ -140,3 +140,13 @@ def show_case(script: str, as_of: str) -> None:
         )
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
+
+
+def download_link(label: str, filename: str, mime: str, data: bytes) -> str:
+    """A link that saves `data` as a file, with no server route (a data: address)."""
+    import base64
+
+    encoded = base64.b64encode(data).decode()
+    return (
+        f'<a download="{escape(filename)}" href="data:{mime};base64,{encoded}">{escape(label)}</a>'
+    )

@@ -21,6 +21,7 @@ from IPython.display import HTML, display
 
 from . import identity
 from .bank import find, load_bank
+from .caseview import download_link
 from .outline import Page, load_outline, url_for
 from .progress import overall, page_progress, part_progress
 from .render import ReflectionView, question_view
@@ -340,15 +341,6 @@ def _summary_html(summary: dict[str, Any]) -> str:
     )
 
 
-def _download(label: str, filename: str, mime: str, data: bytes) -> str:
-    import base64
-
-    encoded = base64.b64encode(data).decode()
-    return (
-        f'<a download="{escape(filename)}" href="data:{mime};base64,{encoded}">{escape(label)}</a>'
-    )
-
-
 def _hand_in(store: ProgressStore, summary: dict[str, Any]) -> str:
     """Write the answers as nbgrader submissions; say plainly if that failed."""
     from .workshop import workshop_dir, write_submission
@@ -409,15 +401,15 @@ def _results_panel(page: CoursePage) -> None:
         message.value = (
             f'<div role="status" aria-live="polite"><p><strong>Results submitted</strong> '
             f"(attempt {number}). Your certificate:</p><p>"
-            + _download(
+            + download_link(
                 "Certificate (PDF)", f"cm101-certificate-{number}.pdf", "application/pdf", pdf
             )
             + " &nbsp;|&nbsp; "
-            + _download(
+            + download_link(
                 "Certificate (HTML)", f"cm101-certificate-{number}.html", "text/html", cert.encode()
             )
             + " &nbsp;|&nbsp; "
-            + _download(
+            + download_link(
                 "My reflections (JSON)",
                 f"cm101-reflections-{number}.json",
                 "application/json",

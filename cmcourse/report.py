@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .bank import ModuleBank, load_bank
+from .caseview import download_link
 from .progress import results
 from .store import Attempt, ProgressStore, all_trainees
 
@@ -762,13 +763,6 @@ def _histogram_html(percents: Sequence[float]) -> str:
     )
 
 
-def _download(label: str, filename: str, mime: str, data: bytes) -> str:
-    encoded = base64.b64encode(data).decode()
-    return (
-        f'<a download="{escape(filename)}" href="data:{mime};base64,{encoded}">{escape(label)}</a>'
-    )
-
-
 def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | None = None) -> str:
     """The whole report as HTML: tables, histogram, downloads (no widgets)."""
     banks = banks if banks is not None else load_bank()
@@ -780,16 +774,16 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
     stamp = dt.date.today().isoformat()
     downloads = " &nbsp;|&nbsp; ".join(
         [
-            _download(
+            download_link(
                 "Scores (CSV)", f"cm101-scores-{stamp}.csv", "text/csv", to_csv(scores).encode()
             ),
-            _download(
+            download_link(
                 "Question difficulty (CSV)",
                 f"cm101-questions-{stamp}.csv",
                 "text/csv",
                 to_csv(stats).encode(),
             ),
-            _download(
+            download_link(
                 "xAPI statements (JSON, trainee ids only)",
                 f"cm101-xapi-{stamp}.json",
                 "application/json",
