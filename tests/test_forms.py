@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from builders import plan, registration
+from builders import case_review, plan, registration
 from pydantic import ValidationError
 
 from cmsim import vocab
 from cmsim.errors import plain_problems
-from cmsim.forms import CaregiverFeedbackForm, CasePlan, ChildFeedbackForm, ReviewForm
+from cmsim.forms import CaregiverFeedbackForm, CasePlan, ChildFeedbackForm
 
 
 def test_dates_are_day_first_like_the_forms():
@@ -79,23 +79,9 @@ def test_a_case_plan_needs_at_least_one_action():
 
 
 def test_a_review_that_changes_risk_says_to_what():
-    data = dict(
-        date_completed="03/10/2022",
-        date="03/10/2022",
-        child_present=True,
-        caregiver_present=True,
-        situation="s",
-        plan_implementation="p",
-        progress_towards_goal="g",
-        new_assessment_needed=False,
-        plan_adjustments_needed=False,
-        risk_changed=True,
-        recommend_closure=False,
-        next_review_needed=False,
-    )
     with pytest.raises(ValidationError, match="new level"):
-        ReviewForm.model_validate(data)
-    assert ReviewForm.model_validate(data | {"new_risk_level": "Medium"}).new_risk_level
+        case_review(28, risk_changed=True)
+    assert case_review(28, risk_changed=True, new_risk_level="Medium").new_risk_level
 
 
 def test_feedback_needs_every_rating_from_1_to_10_and_reverses_negative_items():
