@@ -57,3 +57,29 @@ def test_the_short_case_studies_have_pages_with_model_answers():
         assert page_id in PAGES, f"no page for {page_id}"
         with_answers = [r for r in ITEMS if r.section == page_id and getattr(r, "guidance", "")]
         assert with_answers, f"{page_id} has no exercise with a model answer"
+
+
+SUPERVISION = MANIFEST["supervision"]
+
+
+def test_the_supervision_course_carries_seed_001_word_for_word_on_its_pages():
+    assert SUPERVISION["overview"] in PAGES
+    for section in SUPERVISION["sections"]:
+        assert section["id"] in PAGES, f"no page for supervision topic {section['id']}"
+        text = page_text(section["id"])
+        assert "learning objectives" in text, section["id"]
+        for words in section["carries"]:
+            assert norm(words) in text, f"{section['id']} does not carry '{words}'"
+
+
+def test_every_supervision_check_and_reflection_is_in_the_bank_on_its_topic():
+    topics = {s["id"] for s in SUPERVISION["sections"]}
+    for kind, is_check in (("checks", True), ("reflections", False)):
+        items = [i for i in ITEMS if hasattr(i, "type") == is_check]
+        assert {i["section"] for i in SUPERVISION[kind]} == topics, f"a topic has no {kind}"
+        for item in SUPERVISION[kind]:
+            found = [q for q in items if norm(item["words"]) in norm(q.prompt)]
+            assert len(found) == 1, f"{kind[:-1]} '{item['words']}' found {len(found)} times"
+            assert found[0].section == item["section"]
+    in_bank = [i for i in ITEMS if i.section in topics]
+    assert len(in_bank) == len(SUPERVISION["checks"]) + len(SUPERVISION["reflections"])

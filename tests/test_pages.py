@@ -18,7 +18,7 @@ from cmcourse.serve import free_port
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
     p
-    for folder in ("course", "casestudies")
+    for folder in ("course", "casestudies", "supervision")
     for p in (ROOT / folder).rglob("*.ipynb")
     if ".ipynb_checkpoints" not in p.parts
 )
