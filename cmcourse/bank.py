@@ -34,12 +34,64 @@ class Option(_Strict):
     feedback: str = Field(description="Why choosing this option is right or wrong")
 
 
+class Fills(_Strict):
+    """A case study decision: the answer fills in a field of the trainee's own case file."""
+
+    form: str = Field(description="The form file's name without .yaml, e.g. 1B_registration")
+    field: str = Field(
+        "",
+        description="The field, dotted for a part of the form: child.sex; left out when each "
+        "of `values` is a mapping of several fields",
+    )
+    values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What each option puts in the field (option id, or true/false); "
+        "computed answers and reflections put what the trainee typed",
+    )
+
+    @model_validator(mode="after")
+    def _fields_named(self) -> Fills:
+        if not self.field and not all(isinstance(v, dict) for v in self.values.values()):
+            raise ValueError("without 'field', each of 'values' must map fields to values")
+        return self
+
+    def changes(self, value: Any) -> dict[str, Any]:
+        """The fields of the form this value fills in: {dotted field: value}."""
+        return {self.field: value} if self.field else dict(value)
+
+    def changes_for(self, answer: Any) -> dict[str, Any]:
+        """The fields a saved answer fills in (a choice's mapped value, or what was typed)."""
+        if not self.values:
+            return self.changes(answer)
+        if isinstance(answer, list):  # multiple choice: the ticked options' values, in order
+            return {self.field: [self.values[str(a)] for a in answer]}
+        return self.changes(
+            self.values[str(answer).lower() if isinstance(answer, bool) else answer]
+        )
+
+
 class _Question(_Strict):
     id: str
     section: str
     prompt: str
     points: int = Field(1, ge=0)
     source: str = Field("", description="Where in the seeds the answer is found")
+    fills: Fills | None = None
+
+    @model_validator(mode="after")
+    def _fills_for_every_choice(self) -> _Question:
+        """A decision must say what each choice writes in the form, so none is left out."""
+        if self.fills is None or self.type not in {"single", "multiple", "true_false"}:
+            return self
+        choices = (
+            ["true", "false"]
+            if self.type == "true_false"
+            else [o.id for o in getattr(self, "options", [])]
+        )
+        missing = [c for c in choices if c not in self.fills.values]
+        if missing:
+            raise ValueError(f"'fills.values' must say what option {', '.join(missing)} writes")
+        return self
 
 
 class SingleChoice(_Question):
@@ -147,6 +199,7 @@ class Reflection(_Strict):
     section: str
     prompt: str
     guidance: str = Field("", description="Points to consider, shown after the trainee writes")
+    fills: Fills | None = None
 
 
 class ModuleBank(_Strict):
@@ -289,6 +342,20 @@ def expected(question: Computed) -> Any:
     from .computed import FUNCTIONS
 
     return FUNCTIONS[question.compute](**question.arguments)
+
+
+def right_answer(q: Any) -> Any:
+    """The right answer, written as a trainee would give it (dates as dd/mm/yyyy)."""
+    if q.type in {"single", "multiple", "true_false"}:
+        return q.answer
+    if q.type == "matching":
+        return {p.id: p.match_id for p in q.pairs}
+    if q.type == "ordering":
+        return [i.id for i in q.items]
+    from cmsim.dates import fmt
+
+    result = expected(q)
+    return fmt(result) if q.answer_kind == "date" else result
 
 
 def _computed(q: Computed, answer: Any) -> Feedback:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -83,6 +84,7 @@ class CoursePage:
         self.page = self.outline.page(page_id)
         self.trainee_id, self.source = identity.current_trainee()
         self.store: ProgressStore | None = None
+        self.on_saved: list[Callable[[], None]] = []  # parts of the page that follow answers
         if self.trainee_id:
             self.store = ProgressStore(self.trainee_id)
             if self.store.name is None and self.source == "hub":
@@ -145,6 +147,7 @@ class CoursePage:
             if not self.store:
                 raise ProgressError("Please sign in at the top of the page to save your answers.")
             self.store.save_answer(q.id, answer, result.correct, result.points, result.out_of)
+            self._saved()
 
         view = question_view(question, save, previous, enabled=self.signed_in)
         display(view.widget)
@@ -157,8 +160,13 @@ class CoursePage:
             if not self.store:
                 raise ProgressError("Please sign in at the top of the page to save your work.")
             self.store.save_reflection(r.id, text)
+            self._saved()
 
         display(ReflectionView(reflection, save, previous, enabled=self.signed_in).widget)
+
+    def _saved(self) -> None:
+        for listener in self.on_saved:
+            listener()
 
     # -- footer -----------------------------------------------------------------------
     def footer(self) -> None:

@@ -3,7 +3,7 @@ plain message naming the file and the field for anything wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,24 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
         raise FileProblem(path, [f"this is not valid YAML{where}"]) from None
 
 
+def set_dotted(data: Any, dotted: str, value: Any) -> None:
+    """Set `a.b.c` (or `actions.0.due_date`, a list item by number) in nested data, creating
+    the mappings that are missing."""
+    *parents, last = dotted.split(".")
+    for key in parents:
+        if isinstance(data, list):
+            data = data[int(key)]
+            continue
+        child = data.get(key)
+        if not isinstance(child, dict | list):
+            child = data[key] = {}
+        data = child
+    if isinstance(data, list):
+        data[int(last)] = value
+    else:
+        data[last] = value
+
+
 def load_model(
     path: str | Path,
     model: type[M],
@@ -39,13 +57,17 @@ def load_model(
     context: dict[str, Any] | None = None,
     locate: Callable[[Any, str], str] | None = None,
     empty_ok: bool = False,
+    changes: Mapping[str, Any] | None = None,
 ) -> M:
-    """A YAML file validated as a model; `locate` may rewrite a problem to name the item."""
+    """A YAML file validated as a model; `locate` may rewrite a problem to name the item;
+    `changes` ({"child.sex": "Female"}) replace fields before validating."""
     data = read_yaml(path, what)
     if data is None and empty_ok:
         data = {}
     if not isinstance(data, dict):
         raise FileProblem(path, [f"the {what} must be a list of 'field: value' lines"])
+    for dotted, value in (changes or {}).items():
+        set_dotted(data, dotted, value)
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:

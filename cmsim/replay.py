@@ -8,6 +8,7 @@ are replayed as two operations, as they happen in practice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +60,14 @@ class ReplayRefused(CmsimError):
         super().__init__(f"{path}: step {number} ({op}) was refused. {violation}")
 
 
-def load_form(path: Path, model: type[BaseModel], sop: SOP = DEFAULT_SOP) -> Any:
-    """Read one form file; problems name the file and the field."""
-    return load_model(path, model, "form file", context={"sop": sop})
+def load_form(
+    path: Path,
+    model: type[BaseModel],
+    sop: SOP = DEFAULT_SOP,
+    changes: Mapping[str, Any] | None = None,
+) -> Any:
+    """Read one form file (with some fields changed); problems name the file and the field."""
+    return load_model(path, model, "form file", context={"sop": sop}, changes=changes)
 
 
 def _feedback_model(path: Path) -> type[BaseModel]:
@@ -88,8 +94,17 @@ def _date(value: Any, script: Path, where: str) -> Any:
         ) from None
 
 
-def replay(script: str | Path, sop: SOP | None = None, until: int | None = None) -> Case:
-    """Run a case script; `until` stops after that many steps (for step-by-step teaching)."""
+def replay(
+    script: str | Path,
+    sop: SOP | None = None,
+    until: int | None = None,
+    changes: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Case:
+    """Run a case script; `until` stops after that many steps (for step-by-step teaching).
+
+    `changes` fills in forms differently, keyed by the form file's name without .yaml (a
+    trainee's own decisions in a case study); an approval whose review was removed is then
+    not given, so the rules see a file without it."""
     script = Path(script)
     data = read_yaml(script, "case script")
     if not isinstance(data, dict):
@@ -112,13 +127,22 @@ def replay(script: str | Path, sop: SOP | None = None, until: int | None = None)
             raise FileProblem(script, [f"step {number}: '{op}' is not an operation ({known})"])
         by = str(_need(step, "by", script, number))
         try:
-            _run(case, script, number, op, step, by, sop)
+            _run(case, script, number, op, step, by, sop, changes or {})
         except RuleViolation as violation:
             raise ReplayRefused(script, number, op, violation, case) from None
     return case
 
 
-def _run(case: Case, script: Path, number: int, op: str, step: dict, by: str, sop: SOP) -> None:
+def _run(
+    case: Case,
+    script: Path,
+    number: int,
+    op: str,
+    step: dict,
+    by: str,
+    sop: SOP,
+    changes: Mapping[str, Mapping[str, Any]],
+) -> None:
     if op in ARGUMENT_OPS:
         on = _date(_need(step, "date", script, number), script, f"step {number}.date")
         if op == "reopen":
@@ -135,9 +159,12 @@ def _run(case: Case, script: Path, number: int, op: str, step: dict, by: str, so
         return
     form_path = script.parent / str(_need(step, "form", script, number))
     model = _feedback_model(form_path) if op == "record_feedback" else FORM_OF[op]
-    form = load_form(form_path, model, sop)
+    changed = changes.get(form_path.stem)
+    form = load_form(form_path, model, sop, changed)
     if op in {"approve_assessment", "approve_plan"}:
         review: SupervisorReview | None = form.supervisor_review
+        if review is None and changed and "supervisor_review" in changed:
+            return
         if review is None:
             raise FileProblem(form_path, ["the supervisor review section is empty"])
         getattr(case, op)(review, by)

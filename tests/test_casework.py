@@ -1,0 +1,177 @@
+"""The trainee's own copy of Nadia's file: decisions fill in forms, cmsim's rules answer back."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cmcourse import casework
+from cmcourse.bank import Reflection, check, right_answer
+from cmcourse.casefigures import feedback_chart, timeline
+from cmcourse.nadia import step_html, whole_file_html
+from cmcourse.printable import to_html, to_pdf
+from cmcourse.store import Attempt, ProgressStore
+
+DECISIONS = [d for d in casework.decisions() if not isinstance(d, Reflection)]
+
+
+def attempt_with(answers: dict[str, object], reflections: dict[str, str] | None = None):
+    return Attempt(
+        number=1,
+        answers={k: {"answer": v} for k, v in answers.items()},
+        tries={},
+        reflections=reflections or {},
+        pages=[],
+    )
+
+
+def right_answers() -> dict[str, object]:
+    return {d.id: right_answer(d) for d in DECISIONS}
+
+
+def test_every_step_has_decisions_that_fill_in_its_forms():
+    steps = {d.section for d in DECISIONS}
+    assert steps == {f"nadia-{n}" for n in range(1, 7)}
+    for d in DECISIONS:
+        step = d.section.removeprefix("nadia-")
+        forms = {form for forms in casework.STEP_FORMS.values() for _, form in forms}
+        assert d.fills.form in forms, d.id
+        assert step in casework.STEP_FORMS
+
+
+def test_right_answers_score_full_marks_and_rebuild_the_seeds_file():
+    answers = right_answers()
+    assert all(check(d, answers[d.id]).correct for d in DECISIONS)
+    outcome = casework.trainee_case(casework.changes_from(attempt_with(answers)))
+    assert outcome.complete, outcome.problem
+    assert outcome.case.file.model_dump() == casework.reference_case().file.model_dump()
+    for step in casework.STEP_FORMS:
+        same, differ = casework.compare(step, outcome)
+        assert differ == [], (step, differ)
+        assert len(same) == len(casework.STEP_FORMS[step])
+
+
+@pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.id)
+def test_each_wrong_decision_scores_zero_and_changes_the_trainees_file(decision):
+    wrong = _a_wrong_answer(decision)
+    assert not check(decision, wrong).correct
+    outcome = casework.trainee_case(casework.changes_from(attempt_with({decision.id: wrong})))
+    changed = outcome.problem is not None or any(
+        casework.compare(step, outcome)[1] for step in casework.STEP_FORMS
+    )
+    assert changed, "a wrong decision must show in the file or be refused by a rule"
+
+
+def _a_wrong_answer(d):
+    if d.type == "single":
+        return next(o.id for o in d.options if o.id != d.answer)
+    if d.type == "multiple":
+        return [o.id for o in d.options if o.id not in d.answer][:1] or d.answer[:-1]
+    if d.type == "true_false":
+        return not d.answer
+    return "01/01/2030"
+
+
+def test_a_referral_without_consent_for_that_service_is_refused_in_plain_words():
+    consent = next(d for d in DECISIONS if d.fills.field == "services")
+    mental_health = [
+        o.id for o in consent.options if "Mental health" in str(consent.fills.values[o.id])
+    ]
+    narrowed = [a for a in consent.answer if a not in mental_health]
+    outcome = casework.trainee_case(casework.changes_from(attempt_with({consent.id: narrowed})))
+    assert outcome.problem and "consent" in outcome.problem.lower()
+    assert "Specialized MHPSS services" in outcome.problem
+    assert outcome.case.file.referrals == []  # the file stops before the referral
+    assert outcome.case.file.plans  # ... and keeps what came before
+
+
+def test_planning_before_the_high_risk_assessment_is_approved_is_refused():
+    outcome = casework.trainee_case({"2A_assessment": {"supervisor_review": None}})
+    assert "approved by your supervisor before you make a case plan" in outcome.problem
+    assert outcome.case.file.plans == []
+
+
+def test_closing_without_supervisor_approval_is_refused():
+    outcome = casework.trainee_case({"6A_closure": {"supervisor_approval": None}})
+    assert outcome.problem and "supervisor" in outcome.problem.lower()
+    assert outcome.case.file.closures == []
+
+
+def test_a_due_date_before_the_plan_was_agreed_gets_a_clear_message():
+    outcome = casework.trainee_case({"3A_case_plan": {"actions.0.due_date": "01/09/2022"}})
+    assert outcome.form == "3A_case_plan"
+    assert "before the plan was agreed on 08/09/2022" in outcome.problem
+    assert "3.A Case plan" in outcome.problem
+    assert outcome.case.file.assessments  # the file up to the plan is kept
+
+
+def test_an_unknown_service_and_a_badly_written_date_get_clear_messages():
+    unknown = casework.trainee_case({"4A_referral_mhpss": {"services": ["Teleportation"]}})
+    assert "Referral form" in unknown.problem and "Teleportation" in unknown.problem
+    bad_date = casework.trainee_case({"6A_closure": {"stored_until": "2027-12-12"}})
+    assert "day/month/year" in bad_date.problem and "6.A Case closure form" in bad_date.problem
+    computed = next(d for d in DECISIONS if d.type == "computed")
+    assert "dd/mm/yyyy" in check(computed, "12th of December").messages[0]
+
+
+def test_a_refused_decision_loses_no_saved_work(tmp_path):
+    store = ProgressStore("trainee-nadia", folder=tmp_path)
+    store.set_name("Test Trainee")
+    answers = right_answers()
+    for qid, answer in answers.items():
+        store.save_answer(qid, answer, True, 1, 1)
+    store.save_answer(
+        "nadia-2-approval", _a_wrong_answer(_decision("nadia-2-approval")), False, 0, 1
+    )
+    html = step_html(store.current(), "3")
+    assert 'role="alert"' in html and "supervisor" in html
+    again = ProgressStore("trainee-nadia", folder=tmp_path).current()
+    assert set(answers) <= set(again.answers)
+
+
+def _decision(qid):
+    return next(d for d in DECISIONS if d.id == qid)
+
+
+def test_the_step_panel_names_the_differences_and_why_they_matter():
+    risk = _decision("nadia-1-risk")
+    html = step_html(attempt_with({risk.id: _a_wrong_answer(risk)}), "1")
+    assert "Where your forms differ" in html and "Risk level" in html
+    right_option = next(o for o in risk.options if o.id == risk.answer)
+    assert right_option.feedback[10:50] in html.replace("&#x27;", "'")
+    assert "<td>Right." not in html  # the reason is given, not the verdict
+
+
+def test_the_whole_file_page_has_timelines_checklists_and_printable_forms():
+    html = whole_file_html(attempt_with(right_answers()), "Amina Yusuf")
+    assert html.count('<img src="data:image/png;base64,') == 2
+    assert "nadia-case-file.pdf" in html and "nadia-case-file.html" in html
+    assert "case file checklist on your file and on the seed" in html
+    assert len(re.findall(r'alt="Timeline of case', html)) == 2
+
+
+def test_the_printable_file_holds_every_form_as_html_and_pdf():
+    case = casework.reference_case()
+    doc = casework.printable_file(case, "Amina Yusuf")
+    headings = [b.heading for b in doc.blocks]
+    for forms in casework.STEP_FORMS.values():
+        for title, _ in forms:
+            assert title in headings
+    html = to_html(doc)
+    assert "Reducing the risks related to child labour" in html and "Amina Yusuf" in html
+    assert to_pdf(doc).startswith(b"%PDF")
+
+
+def test_the_timeline_marks_missed_deadlines_and_the_change_of_risk():
+    case = casework.reference_case()
+    html = timeline(case, casework.as_of(case), "Reference")
+    assert "missed" in html.lower() or "OVERDUE" in html
+    assert "Medium" in html and "High" in html
+
+
+def test_feedback_chart_shows_items_9_11_13_as_negatively_worded():
+    html = feedback_chart(casework.reference_case())
+    for item in ("9", "11", "13"):
+        assert re.search(rf"<td>{item}</td><td>[^<]*</td><td>\d+</td><td>worded negatively", html)
+    assert re.search(r"<td>10</td><td>[^<]*</td><td>\d+</td><td>10 is the best answer", html)
