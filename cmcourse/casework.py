@@ -205,7 +205,16 @@ def compare(step: str, outcome: Outcome) -> tuple[list[str], list[Difference]]:
         reference = form_in(reference_case().file, form)
         if yours is None:
             differ.append(
-                Difference(title, "(the whole form)", "not in your file yet", "filled in", "")
+                Difference(
+                    title,
+                    "(the whole form)",
+                    "not in your file",
+                    "filled in",
+                    "Your file stopped before this form: the message above says which rule "
+                    "and what to change."
+                    if outcome.problem
+                    else "",
+                )
             )
             continue
         mine, theirs = _flat(yours), _flat(reference)
