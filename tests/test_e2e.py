@@ -272,3 +272,33 @@ def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_nadia_decision_is_answered_back_by_the_rules_at_once(server, browser):
+    """A decision that breaks a rule shows the refusal under the questions without a reload,
+    and the right decision clears it; both are kept after a reload."""
+    base, _data = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, "Samera Trainee")
+    open_page(page, base + "casestudies/nadia/step1.ipynb")
+    panel = page.locator(".cm-yourfile")
+    panel.locator("text=cmsim accepted every step").wait_for()
+
+    question = page.locator(".cm-question", has_text="meet the eligibility criteria")
+    question.get_by_role("radio", name="b. No: she lives with both parents").check()
+    question.get_by_role("button", name="Check my answer").click()
+    alert = panel.get_by_role("alert")
+    alert.wait_for()
+    assert "Only eligible children are registered" in alert.inner_text()
+    assert "Registration form" in panel.inner_text() or "1.B" in panel.inner_text()
+    panel.screenshot(path=str(SHOTS / "nadia_refusal.png"))
+
+    open_page(page, page.url)  # the refusal is computed from the saved answer
+    page.locator(".cm-yourfile").get_by_role("alert").wait_for()
+    question = page.locator(".cm-question", has_text="meet the eligibility criteria")
+    question.get_by_role("radio", name="a. Yes: she is at risk").check()
+    question.get_by_role("button", name="Check my answer").click()
+    page.locator(".cm-yourfile").locator("text=cmsim accepted every step").wait_for()
+    assert "Traceback" not in page.content()
+    context.close()
