@@ -44,6 +44,9 @@ TRAINEE_ID = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
 NAME_ALLOWED = re.compile(r"^[\w .,'’()-]+$")
 
 
+LASTING = 0  # the attempt number under which work that outlives attempts is kept
+
+
 class ProgressError(Exception):
     """A problem with saved progress, explained for the trainee."""
 
@@ -203,16 +206,19 @@ class ProgressStore:
             (self.attempt, question, str(text), _now()),
         )
 
-    def save_record(self, key: str, value: Any) -> None:
-        """Any other saved work (a tool's form, a case study's decisions), as JSON."""
+    def save_record(self, key: str, value: Any, *, lasting: bool = False) -> None:
+        """Any other saved work, as JSON: course work (an integration plan) belongs to this
+        attempt; `lasting` work (a supervisor's meeting records, a team) outlives
+        "Submit results" and the course starting again."""
         self._write(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-            (self.attempt, key, json.dumps(value, default=str), _now()),
+            (LASTING if lasting else self.attempt, key, json.dumps(value, default=str), _now()),
         )
 
-    def record(self, key: str, default: Any = None) -> Any:
+    def record(self, key: str, default: Any = None, *, lasting: bool = False) -> Any:
         row = self._conn.execute(
-            "SELECT value FROM records WHERE attempt = ? AND key = ?", (self.attempt, key)
+            "SELECT value FROM records WHERE attempt = ? AND key = ?",
+            (LASTING if lasting else self.attempt, key),
         ).fetchone()
         return json.loads(row[0]) if row else default
 

@@ -10,7 +10,9 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
@@ -243,3 +245,97 @@ def export_for_reporting(file: CaseFile) -> dict:
         ),
         "closure_reason": file.closures[-1].reason.value if file.closures else None,
     }
+
+
+# -- case-identifying information in free text (group records) ---------------------------
+@dataclass(frozen=True)
+class Mention:
+    """Something in a text that may identify a case, and what to write instead."""
+
+    kind: str  # "name", "phone number", "e-mail address", "date of birth", "ID number"
+    text: str  # as it was typed
+    start: int
+    codes: tuple[str, ...] = ()  # the case codes to use instead of a name on the register
+
+    def advice(self) -> str:
+        if self.codes:
+            codes = " or ".join(self.codes)
+            return (
+                f"“{self.text}” is a name on the code register: write the case code {codes} "
+                "instead."
+            )
+        return (
+            f"“{self.text}” looks like a {self.kind}, which can identify a child or family: "
+            "leave it out and refer to the case by its code."
+        )
+
+
+# Our reading of what a group note can give away and a pattern can catch: names on the
+# register, phone numbers, e-mail addresses, dates of birth and ID numbers. An address or a
+# description written in words cannot be caught this way; the warning says so to the user.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w/.-])\+?\d[\d .-]{6,}\d(?![\w/-])")
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_BIRTH = re.compile(
+    r"\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth)\W{0,3}\d{1,2}[./-]\d{1,2}[./-]\d{2,4}",
+    re.IGNORECASE,
+)
+_ID = re.compile(
+    r"\b(?:unhcr(?:\s+id)?|national\s+id|passport|id\s*(?:no\.?|number|#))\W{0,3}"
+    r"[\w-]*\d[\w-]*",
+    re.IGNORECASE,
+)
+
+
+def _name_patterns(register: CodeRegister) -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, code) for each register name: the full name, the first name and the family
+    name (last part). Middle names alone are left out: in many naming systems they are a
+    parent's given name, shared by many people (our reading)."""
+    found: list[tuple[re.Pattern[str], str]] = []
+    for code, name in register._names.items():
+        parts = name.split()
+        variants = {" ".join(parts), parts[0], parts[-1]} if parts else set()
+        for variant in sorted(variants, key=len, reverse=True):
+            if len(variant) < 3:
+                continue
+            words = r"\s+".join(re.escape(p) for p in variant.split())
+            found.append((re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE), code))
+    # Longest first, so "Nadia Mohammed Salih" is one mention, not three.
+    return sorted(found, key=lambda item: len(item[0].pattern), reverse=True)
+
+
+def identifying_mentions(text: str, register: CodeRegister) -> list[Mention]:
+    """What in `text` may identify a case: names from the code register (with the codes to
+    write instead), phone numbers, e-mail addresses, dates of birth and ID numbers.
+    Case codes themselves are what a group record should use, and are never flagged."""
+    taken: list[tuple[int, int]] = []
+    mentions: list[Mention] = []
+
+    def add(kind: str, match: re.Match[str], codes: tuple[str, ...] = ()) -> None:
+        start, end = match.span()
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        mentions.append(Mention(kind, match.group(0), start, codes))
+
+    by_name: dict[str, set[str]] = {}
+    patterns = _name_patterns(register)
+    for pattern, code in patterns:
+        for match in pattern.finditer(text):
+            by_name.setdefault(match.group(0).casefold(), set()).add(code)
+    for pattern, _code in patterns:
+        for match in pattern.finditer(text):
+            add("name", match, tuple(sorted(by_name[match.group(0).casefold()])))
+    for match in _EMAIL.finditer(text):
+        add("e-mail address", match)
+    for match in _BIRTH.finditer(text):
+        add("date of birth", match)
+    for match in _ID.finditer(text):
+        add("ID number", match)
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        plain = match.group(0).isdigit()
+        looks_like_phone = match.group(0).startswith(("+", "0")) or (plain and len(digits) >= 9)
+        if len(digits) >= 8 and looks_like_phone and not _DATE.fullmatch(match.group(0)):
+            add("phone number", match)
+    return sorted(mentions, key=lambda m: m.start)

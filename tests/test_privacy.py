@@ -11,7 +11,12 @@ from builders import CW, consent, day, implementing_case, referral
 from cmcourse.paths import nadia_case
 from cmsim import FileProblem, RuleViolation
 from cmsim.forms import Withholding
-from cmsim.privacy import CodeRegister, export_for_reporting, referral_package
+from cmsim.privacy import (
+    CodeRegister,
+    export_for_reporting,
+    identifying_mentions,
+    referral_package,
+)
 
 
 def test_case_codes_say_nothing_about_the_child_and_are_unique():
@@ -93,3 +98,51 @@ def test_the_reporting_export_has_no_names_contacts_or_narratives():
     ):
         assert secret not in text
     assert "Child marriage" in text and "12-14" in text
+
+
+def _register() -> tuple[CodeRegister, list[str]]:
+    register = CodeRegister(rng=random.Random(3))
+    codes = [register.new_code("Nadia Mohammed Salih", 2022), register.new_code("Omar", 2023)]
+    return register, codes
+
+
+def test_a_register_name_in_a_group_note_is_flagged_with_the_code_to_use_instead():
+    register, (code, _omar) = _register()
+    found = identifying_mentions("We discussed nadia's school and Nadia Mohammed Salih.", register)
+    assert [(m.kind, m.text) for m in found] == [
+        ("name", "nadia"),
+        ("name", "Nadia Mohammed Salih"),
+    ]
+    assert all(m.codes == (code,) for m in found)
+    assert code in found[0].advice() and "“nadia”" in found[0].advice()
+
+
+def test_a_family_name_alone_is_flagged_but_a_longer_word_containing_a_name_is_not():
+    register, _codes = _register()
+    assert [m.text for m in identifying_mentions("the Salih family", register)] == ["Salih"]
+    assert identifying_mentions("Omari and Nadiaville are not on the register", register) == []
+
+
+def test_case_codes_dates_and_counts_are_what_a_group_record_should_use_and_are_not_flagged():
+    register, codes = _register()
+    text = (
+        f"Cases {' '.join(codes)} and CM-2022-0417 reviewed on 05.09.2022 and 15/06/2024; "
+        "25 open cases."
+    )
+    assert identifying_mentions(text, register) == []
+
+
+def test_phone_numbers_emails_birth_dates_and_id_numbers_are_flagged():
+    text = (
+        "Call 0791 234 567 or +962 79 123 4567, write to mother@example.org; "
+        "born 01/11/2007, UNHCR 123-45C67890."
+    )
+    found = identifying_mentions(text, CodeRegister())
+    assert [(m.kind, m.text) for m in found] == [
+        ("phone number", "0791 234 567"),
+        ("phone number", "+962 79 123 4567"),
+        ("e-mail address", "mother@example.org"),
+        ("date of birth", "born 01/11/2007"),
+        ("ID number", "UNHCR 123-45C67890"),
+    ]
+    assert "case by its code" in found[0].advice()

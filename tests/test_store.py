@@ -125,3 +125,15 @@ def test_a_kill_in_the_middle_of_saving_loses_nothing_saved_before(tmp_path):
     assert len(after.current().answers) > 10
     conn = sqlite3.connect(after.path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_supervisors_lasting_records_outlive_submit_results(tmp_path):
+    """Course work starts again after "Submit results"; a supervisor's tool records do not."""
+    store = ProgressStore("lasting-1", folder=tmp_path)
+    store.set_name("Somaia Shakir")
+    store.save_record("tool:meeting_record", {"records": [{"id": "m1"}]}, lasting=True)
+    store.save_record("nadia-plan-draft", "my plan")
+    store.submit({"points": 0})
+    again = ProgressStore("lasting-1", folder=tmp_path)
+    assert again.record("tool:meeting_record", lasting=True) == {"records": [{"id": "m1"}]}
+    assert again.record("nadia-plan-draft") is None  # the new attempt starts empty
