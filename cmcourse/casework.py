@@ -78,9 +78,17 @@ def decisions() -> list[Any]:
     ]
 
 
-def changes_from(attempt: Attempt) -> dict[str, dict[str, Any]]:
-    """The trainee's saved decisions as changes to the forms: {form: {field: value}}."""
-    changes: dict[str, dict[str, Any]] = {}
+PLAN_RECORD = "nadia-plan-actions"  # the actions the trainee drafted, in priority order
+
+
+def changes_from(
+    attempt: Attempt, plan_actions: list[dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The trainee's saved decisions (and drafted plan actions) as changes to the forms:
+    {form: {field: value}}."""
+    changes: dict[str, dict[str, Any]] = (
+        {"3A_case_plan": {"actions": plan_actions}} if (plan_actions) else {}
+    )
     for item in decisions():
         if isinstance(item, Reflection):
             text = attempt.reflections.get(item.id, "").strip()
@@ -145,6 +153,50 @@ def _sentence(refusal: Any) -> str:
     )
 
 
+# -- drafting the plan's actions ---------------------------------------------------------
+def seed_actions() -> list[dict[str, Any]]:
+    """The seed plan's actions as editable rows (its due dates are blank on the form)."""
+    return [a.model_dump(mode="json") for a in reference_case().file.plans[0].actions]
+
+
+def action_problems(rows: list[dict[str, Any]], agreed: dt.date) -> list[str]:
+    """What is wrong with drafted actions, row by row, in plain words (empty when none)."""
+    from pydantic import ValidationError
+
+    from cmsim.errors import plain_problems
+    from cmsim.forms.plan import PlanAction
+
+    if not rows:
+        return ["A case plan needs at least one action."]
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        text = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+        text = {k: v for k, v in text.items() if v not in ("", None)}
+        missing = [n for n in ("action", "need", "responsible") if n not in text]
+        if missing:
+            problems.append(f"Action {number}: write the {' and the '.join(missing)}.")
+            continue
+        try:
+            action = PlanAction.model_validate(text)
+        except ValidationError as error:
+            problems += [f"Action {number}: {p}" for p in plain_problems(error)]
+            continue
+        if action.due_date and action.due_date < agreed:
+            problems.append(
+                f"Action {number} is due {action.due_date:%d/%m/%Y}, before the plan was agreed "
+                f"on {agreed:%d/%m/%Y}: a due date falls on or after the day the plan is agreed."
+            )
+    return problems
+
+
+def clean_actions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as the form takes them: blank cells left out."""
+    return [
+        {k: v.strip() if isinstance(v, str) else v for k, v in row.items() if v not in ("", None)}
+        for row in rows
+    ]
+
+
 # -- comparing with the reference ---------------------------------------------------------
 @dataclass(frozen=True)
 class Difference:
@@ -167,7 +219,18 @@ def _flat(model: BaseModel | None) -> dict[str, Any]:
     return out
 
 
+# Why fields that no question fills matter, for the comparison with the seed's forms.
+FIELD_WHY = {
+    ("3A_case_plan", "actions"): "The plan lists its actions in priority order, from the "
+    "most urgent down, each responding to a need identified in the assessment, with who is "
+    "responsible, a due date and a status (3.A Case plan). The supervisor checks them before "
+    "approving the plan, and the follow-ups and reviews measure progress against them.",
+}
+
+
 def _why(form: str, field: str) -> str:
+    if (form, field) in FIELD_WHY:
+        return FIELD_WHY[form, field]
     for item in decisions():
         fills = item.fills
         if fills.form != form:

@@ -58,7 +58,7 @@ def _comparison_html(step: str, outcome: casework.Outcome) -> str:
     return "".join(parts)
 
 
-def step_html(attempt: Any, step: str) -> str:
+def step_html(attempt: Any, step: str, plan_actions: list[dict] | None = None) -> str:
     """What the trainee's decisions so far make of Nadia's file, for one step's page."""
     ids = [i.id for i in casework.decisions() if i.section == f"nadia-{step}"]
     made = sum(1 for i in ids if i in attempt.answers or i in attempt.reflections)
@@ -85,7 +85,8 @@ def your_file(page: Any, step: str) -> None:
 
         @safe(show)
         def refresh() -> None:
-            show(step_html(page.store.current(), step))
+            store = page.store
+            show(step_html(store.current(), step, store.record(casework.PLAN_RECORD)))
 
         refresh()
         page.on_saved.append(refresh)
@@ -142,13 +143,20 @@ def whole_file(page: Any) -> None:
         if not page.signed_in:
             display(HTML(NOT_SIGNED_IN))
             return
-        display(HTML(whole_file_html(page.store.current(), page.store.name or "a trainee")))
+        store = page.store
+        display(
+            HTML(
+                whole_file_html(
+                    store.current(), store.name or "a trainee", store.record(casework.PLAN_RECORD)
+                )
+            )
+        )
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
 
 
-def whole_file_html(attempt: Any, who: str) -> str:
-    outcome = casework.trainee_case(casework.changes_from(attempt))
+def whole_file_html(attempt: Any, who: str, plan_actions: list[dict] | None = None) -> str:
+    outcome = casework.trainee_case(casework.changes_from(attempt, plan_actions))
     yours, reference = outcome.case, casework.reference_case()
     document = casework.printable_file(yours, who)
     downloads = (

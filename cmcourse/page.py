@@ -147,7 +147,7 @@ class CoursePage:
             if not self.store:
                 raise ProgressError("Please sign in at the top of the page to save your answers.")
             self.store.save_answer(q.id, answer, result.correct, result.points, result.out_of)
-            self._saved()
+            self.notify_saved()
 
         view = question_view(question, save, previous, enabled=self.signed_in)
         display(view.widget)
@@ -160,11 +160,12 @@ class CoursePage:
             if not self.store:
                 raise ProgressError("Please sign in at the top of the page to save your work.")
             self.store.save_reflection(r.id, text)
-            self._saved()
+            self.notify_saved()
 
         display(ReflectionView(reflection, save, previous, enabled=self.signed_in).widget)
 
-    def _saved(self) -> None:
+    def notify_saved(self) -> None:
+        """Tell the parts of the page that follow saved work (a case file panel)."""
         for listener in self.on_saved:
             listener()
 

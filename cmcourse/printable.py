@@ -61,6 +61,8 @@ def text_of(value: Any) -> str:
         return fmt(value)
     if isinstance(value, Enum):
         return str(value.value)
+    if isinstance(value, BaseModel):  # a row of a table, said in one line
+        return "; ".join(f"{label(k)}: {text_of(v)}" for k, v in value if not empty(v))
     if isinstance(value, dict):
         return "\n".join(f"{k}: {text_of(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):

@@ -175,3 +175,89 @@ def test_feedback_chart_shows_items_9_11_13_as_negatively_worded():
     for item in ("9", "11", "13"):
         assert re.search(rf"<td>{item}</td><td>[^<]*</td><td>\d+</td><td>worded negatively", html)
     assert re.search(r"<td>10</td><td>[^<]*</td><td>\d+</td><td>10 is the best answer", html)
+
+
+# -- drafting the plan's actions ------------------------------------------------------------
+AGREED = casework.reference_case().file.plans[0].date_agreed
+
+
+def test_drafted_actions_get_plain_messages_row_by_row():
+    rows = casework.seed_actions()
+    assert casework.action_problems(rows, AGREED) == []
+    rows[1]["due_date"] = "01/09/2022"
+    rows[2]["due_date"] = "31/02/2022"
+    rows[3]["need"] = "  "
+    problems = casework.action_problems(rows, AGREED)
+    assert problems[0].startswith("Action 2 is due 01/09/2022, before the plan was agreed")
+    assert problems[1].startswith("Action 3:") and "31/02/2022" in problems[1]
+    assert problems[2] == "Action 4: write the need."
+    assert casework.action_problems([], AGREED) == ["A case plan needs at least one action."]
+
+
+def test_a_drafted_plan_fills_in_the_trainees_file_in_its_priority_order():
+    rows = casework.seed_actions()
+    rows.reverse()
+    rows[0]["due_date"] = "15/09/2022"
+    outcome = casework.trainee_case(casework.changes_from(attempt_with({}), rows))
+    assert outcome.complete, outcome.problem
+    actions = outcome.case.file.plans[0].actions
+    assert actions[0].action.startswith("Provide emotional support")
+    assert actions[0].due_date.isoformat() == "2022-09-15"
+    _same, differ = casework.compare("3", outcome)
+    assert any(d.field.startswith("Actions") for d in differ)
+
+
+class FakeStore:
+    def __init__(self):
+        self.records = {}
+        self.name = "Test"
+
+    def record(self, key, default=None, **_):
+        return self.records.get(key, default)
+
+    def save_record(self, key, value, **_):
+        self.records[key] = value
+
+
+class FakePage:
+    def __init__(self):
+        self.store = FakeStore()
+        self.signed_in = True
+        self.told = 0
+
+    def notify_saved(self):
+        self.told += 1
+
+
+def _controls(editor):
+    return editor._controls
+
+
+def test_the_plan_editor_refuses_a_due_date_before_the_plan_and_keeps_the_typing():
+    from cmcourse.planeditor import PlanEditor
+
+    page = FakePage()
+    editor = PlanEditor(page)
+    _controls(editor)[0]["due_date"].value = "07/09/2022"
+    editor._save()
+    assert "Not saved yet" in editor.status.value and "before the plan was agreed" in (
+        editor.status.value
+    )
+    assert page.store.records == {} and page.told == 0
+    assert _controls(editor)[0]["due_date"].value == "07/09/2022"  # nothing typed is lost
+
+
+def test_the_plan_editor_saves_reordered_actions_and_tells_the_file_panel():
+    from cmcourse.planeditor import PlanEditor
+
+    page = FakePage()
+    editor = PlanEditor(page)
+    second = _controls(editor)[1]["action"].value
+    editor._move(1, -1)
+    _controls(editor)[0]["due_date"].value = "12/09/2022"
+    editor._save()
+    saved = page.store.records[casework.PLAN_RECORD]
+    assert saved[0]["action"] == second and saved[0]["due_date"] == "12/09/2022"
+    assert page.told == 1 and "saved" in editor.status.value
+    again = PlanEditor(page)  # a reload shows the saved plan
+    assert _controls(again)[0]["action"].value == second
