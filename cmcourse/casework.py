@@ -118,27 +118,32 @@ def questions_filling(form: str) -> list[str]:
     return [item.prompt for item in decisions() if item.fills.form == form]
 
 
-def trainee_case(changes: dict[str, dict[str, Any]]) -> Outcome:
+# How far into case.yaml's operations each step of the case study goes (the services
+# provided form of step 4 is dated after the review, so steps 4 and 5 end together).
+STEP_UNTIL: dict[str, int | None] = {"1": 2, "2": 4, "3": 6, "4": 10, "5": 10, "6": None}
+
+
+def trainee_case(changes: dict[str, dict[str, Any]], step: str = "6") -> Outcome:
     """Replay Nadia's case with the trainee's decisions; a refusal or an answer that does not
     fit the form stops the file there, and says why."""
     try:
-        return Outcome(replay(NADIA_CASE, changes=changes))
+        return Outcome(replay(NADIA_CASE, changes=changes, until=STEP_UNTIL[step]))
     except ReplayRefused as refused:
         return Outcome(refused.case, _sentence(refused.refusal))
     except FileProblem as problem:
         form = problem.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         title = FORM_TITLES.get(form, form)
-        partial = _replay_until_problem(changes, form)
+        partial = _replay_until_problem(changes, form, step)
         return Outcome(
             partial, f"Your answers do not fit the {title}: {'; '.join(problem.problems)}.", form
         )
 
 
-def _replay_until_problem(changes: dict[str, dict[str, Any]], form: str) -> Case:
+def _replay_until_problem(changes: dict[str, dict[str, Any]], form: str, step: str) -> Case:
     """The file up to the form that could not be filled in (the reference from there on)."""
     kept = {k: v for k, v in changes.items() if k != form}
     try:
-        return replay(NADIA_CASE, changes=kept)
+        return replay(NADIA_CASE, changes=kept, until=STEP_UNTIL[step])
     except ReplayRefused as refused:
         return refused.case
     except FileProblem:

@@ -62,7 +62,7 @@ def step_html(attempt: Any, step: str, plan_actions: list[dict] | None = None) -
     """What the trainee's decisions so far make of Nadia's file, for one step's page."""
     ids = [i.id for i in casework.decisions() if i.section == f"nadia-{step}"]
     made = sum(1 for i in ids if i in attempt.answers or i in attempt.reflections)
-    outcome = casework.trainee_case(casework.changes_from(attempt))
+    outcome = casework.trainee_case(casework.changes_from(attempt, plan_actions), step)
     return (
         STYLE + f"<p>You have made {made} of the {len(ids)} decisions of this step. Where you have "
         "not yet decided, your file uses the seed's form.</p>"

@@ -16,7 +16,7 @@ from .safety import friendly, safe
 
 FIELDS = [  # (field, label, placeholder)
     ("action", "Action", "what will be done, e.g. Enrol Nadia in evening classes"),
-    ("need", "Need it responds to", "as identified in the assessment, e.g. Child labour"),
+    ("need", "Need", "the need it responds to, as identified in the assessment"),
     ("responsible", "Responsible", "who does it, e.g. Caseworker"),
     ("due_date", "Due date", "dd/mm/yyyy"),
 ]

@@ -261,3 +261,11 @@ def test_the_plan_editor_saves_reordered_actions_and_tells_the_file_panel():
     assert page.told == 1 and "saved" in editor.status.value
     again = PlanEditor(page)  # a reload shows the saved plan
     assert _controls(again)[0]["action"].value == second
+
+
+def test_a_step_page_shows_the_file_up_to_that_step_only():
+    """A refusal at the referral (step 4) does not show on the planning page (step 3)."""
+    consent = next(d for d in DECISIONS if d.fills.field == "services")
+    attempt = attempt_with({consent.id: ["a"]})
+    assert 'role="alert"' not in step_html(attempt, "3")
+    assert 'role="alert"' in step_html(attempt, "4")
