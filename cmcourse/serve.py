@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/{MAP_PATH}"
     server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
+    # Draw the monitoring dashboards once, beside Voilà, so no trainee waits for them.
+    subprocess.Popen([sys.executable, "-m", "cmcourse.monitoring"], cwd=ROOT)
     # Stopping the launcher (Ctrl+C or a kill) stops Voilà too.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:

@@ -24,7 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from .simulator import SimulationResult
 from .vocab import RiskLevel
 
-__all__ = ["Indicators", "MonthlySeries", "OverdueTasks", "compute_indicators", "monthly_series"]
+__all__ = [
+    "Indicators",
+    "MonthlyProgress",
+    "MonthlySeries",
+    "OverdueTasks",
+    "compute_indicators",
+    "monthly_progress",
+    "monthly_series",
+]
 
 _DAYS_PER_MONTH = 365.25 / 12
 _OVERDUE_KINDS = ("assessment", "case_plan", "follow_up", "review", "referral_response")
@@ -385,4 +393,116 @@ def monthly_series(result: SimulationResult) -> MonthlySeries:
         services=services,
         open_cases=open_cases,
         high_risk_share=high_share,
+    )
+
+
+class MonthlyProgress(BaseModel):
+    """Per calendar month, the dashboard measures that need each case's state at the month's
+    end: caseworkers and their caseloads, high-risk cases, time to closure, assessments
+    completed and progress towards case-plan goals (for a monthly CPIMS+-style dashboard)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    months: list[str] = Field(description="Month as YYYY-MM; the last may be partial")
+    caseworkers: list[int] = Field(description="Caseworkers in post at the month's end")
+    caseload_mean: list[float | None] = Field(
+        description="Open cases per caseworker in post, at the month's end"
+    )
+    caseload_max: list[int] = Field(description="Most open cases of one caseworker, month end")
+    high_risk_open: list[int] = Field(description="Open high-risk cases at the month's end")
+    days_to_close_median: list[float | None] = Field(
+        description="Median days from registration to closure of the cases closed that month"
+    )
+    assessed_pct: list[float | None] = Field(
+        description="% of the cases open at the month's end whose assessment is completed"
+    )
+    plan_progress_pct: list[float | None] = Field(
+        description="% of the case-plan actions of the cases open at the month's end completed"
+    )
+
+
+def monthly_progress(result: SimulationResult) -> MonthlyProgress:
+    """Month-end states and closures per calendar month, from the event log only."""
+    days, start = result.params.days, result.params.start_date
+    labels: list[str] = []
+    month_of: list[int] = []
+    for d in range(days):
+        date = start + dt.timedelta(days=d)
+        label = f"{date.year:04d}-{date.month:02d}"
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        month_of.append(len(labels) - 1)
+    n = len(labels)
+    active: dict[int, None] = {}
+    owner: dict[int, int] = {}  # open cases only
+    loads: Counter[int] = Counter()
+    risk: dict[int, str] = {}
+    registered: dict[int, int] = {}
+    assessed: set[int] = set()
+    planned: Counter[int] = Counter()
+    completed: Counter[int] = Counter()
+    closed_days: list[list[int]] = [[] for _ in range(n)]
+    caseworkers, load_max, high_open = [0] * n, [0] * n, [0] * n
+    load_mean: list[float | None] = [None] * n
+    assessed_pct: list[float | None] = [None] * n
+    progress: list[float | None] = [None] * n
+    done = 0  # months whose end state has been recorded
+
+    def record_until(month: int) -> None:
+        nonlocal done
+        counts = [loads[w] for w in active]
+        open_cases = list(owner)
+        mean = sum(counts) / len(counts) if counts else None
+        high = sum(1 for c in open_cases if risk.get(c) == RiskLevel.HIGH)
+        share_assessed = _pct(sum(1 for c in open_cases if c in assessed), len(open_cases))
+        share_done = _pct(
+            sum(completed[c] for c in open_cases), sum(planned[c] for c in open_cases)
+        )
+        for m in range(done, month):  # a month without events repeats the state before it
+            caseworkers[m], load_mean[m], load_max[m] = len(active), mean, max(counts, default=0)
+            high_open[m], assessed_pct[m], progress[m] = high, share_assessed, share_done
+        done = max(done, month)
+
+    for e in result.events:
+        month = month_of[e.day]
+        if month > done:
+            record_until(month)
+        kind, case = e.kind, e.case
+        if kind == "case_registered":
+            registered[case] = e.day
+            risk[case] = e.detail[0]
+        elif kind == "assigned":
+            old = owner.get(case)
+            if old is not None:
+                loads[old] -= 1
+            owner[case] = e.caseworker
+            loads[e.caseworker] += 1
+        elif kind == "assessed":
+            assessed.add(case)
+            risk[case] = e.detail[0]
+        elif kind == "risk_changed":
+            risk[case] = e.detail[1]
+        elif kind == "planned":
+            planned[case] += e.detail[0]
+        elif kind == "action_completed":
+            completed[case] += 1
+        elif kind in ("case_closed", "case_transferred"):
+            worker = owner.pop(case, None)
+            if worker is not None:
+                loads[worker] -= 1
+            if kind == "case_closed" and case in registered:
+                closed_days[month].append(e.day - registered[case])
+        elif kind == "caseworker_joined":
+            active[e.caseworker] = None
+        elif kind == "caseworker_left":
+            active.pop(e.caseworker, None)
+    record_until(n)
+    return MonthlyProgress(
+        months=labels,
+        caseworkers=caseworkers,
+        caseload_mean=load_mean,
+        caseload_max=load_max,
+        high_risk_open=high_open,
+        days_to_close_median=[float(statistics.median(d)) if d else None for d in closed_days],
+        assessed_pct=assessed_pct,
+        plan_progress_pct=progress,
     )

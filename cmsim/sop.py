@@ -139,6 +139,14 @@ def _f(text: str) -> Frequency:
     return Frequency.model_validate(_parse_frequency(text))
 
 
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _less_often(a: Frequency, b: Frequency) -> bool:
+    """True when `a` happens less often than `b` (compared as times per day)."""
+    return a.times * b.every.days < b.times * a.every.days
+
+
 class Supervision(BaseModel):
     """Staffing and supervision (004 §2.5.1, seeds 000, 001, 002, 003 tools)."""
 
@@ -152,7 +160,9 @@ class Supervision(BaseModel):
     individual_supervision_never_less_than: FrequencyText = Field(
         default_factory=lambda: _f("once every 2 weeks")
     )
-    team_meeting: FrequencyText = Field(default_factory=lambda: _f("once every 2 weeks"))
+    # 001: "complemented by weekly case management meetings"; 000: every 1 to 2 weeks.
+    team_meeting: FrequencyText = Field(default_factory=lambda: _f("once a week"))
+    team_meeting_at_least: FrequencyText = Field(default_factory=lambda: _f("once every 2 weeks"))
     team_meeting_minutes: int = Field(60, ge=1)
     extended_team_meeting: FrequencyText = Field(default_factory=lambda: _f("once a month"))
     file_reviews_per_caseworker_month_min: int = Field(3, ge=0)
@@ -167,6 +177,13 @@ class Supervision(BaseModel):
     observation_experienced_at_least: FrequencyText = Field(
         default_factory=lambda: _f("once every 2 months")
     )
+    # 000: the monthly extended meeting runs "for an additional hour, up to half of the day".
+    extended_team_meeting_extra_minutes: int = Field(60, ge=0)
+    # The seeds name no working week: Monday to Friday, which a country's SOP may change.
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+        min_length=1,
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Supervision:
@@ -174,6 +191,24 @@ class Supervision(BaseModel):
             raise ValueError("caseworkers_per_supervisor_min cannot exceed the max")
         if self.file_reviews_per_caseworker_month_min > self.file_reviews_per_caseworker_month_max:
             raise ValueError("file_reviews_per_caseworker_month_min cannot exceed the max")
+        if len(set(self.working_days)) != len(self.working_days):
+            raise ValueError("working_days names a day twice")
+        for planned, floor in (
+            ("individual_supervision", "individual_supervision_never_less_than"),
+            ("observation_experienced_caseworker", "observation_experienced_at_least"),
+            ("team_meeting", "team_meeting_at_least"),
+        ):
+            if _less_often(getattr(self, planned), getattr(self, floor)):
+                raise ValueError(
+                    f"{planned} ({getattr(self, planned)}) is less often than "
+                    f"{floor} ({getattr(self, floor)})"
+                )
+        if _less_often(self.team_meeting, self.extended_team_meeting):
+            raise ValueError(
+                f"extended_team_meeting ({self.extended_team_meeting}) cannot be more often "
+                f"than team_meeting ({self.team_meeting}): an extended meeting is a team "
+                "meeting that runs longer"
+            )
         return self
 
 
