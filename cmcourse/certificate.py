@@ -7,6 +7,8 @@ import io
 from html import escape
 from typing import Any
 
+from .progress import module_label
+
 COURSE = (
     "CM 101: Introduction to the Inter-Agency Guidelines on Case Management and Child Protection"
 )
@@ -14,8 +16,7 @@ COURSE = (
 
 def certificate_html(name: str, summary: dict[str, Any], on: dt.date) -> str:
     rows = "".join(
-        f"<tr><td>Module {escape(m['module'])}: {escape(m['title'])}</td>"
-        f"<td>{m['points']:g} / {m['out_of']}</td></tr>"
+        f"<tr><td>{escape(module_label(m))}</td><td>{m['points']:g} / {m['out_of']}</td></tr>"
         for m in summary["modules"]
     )
     return f"""<!DOCTYPE html>
@@ -55,8 +56,7 @@ def certificate_pdf(name: str, summary: dict[str, Any], on: dt.date) -> bytes:
         fig.text(
             0.5,
             y,
-            f"Module {module['module']}: {module['title']}  —  "
-            f"{module['points']:g} / {module['out_of']}",
+            f"{module_label(module)}  —  {module['points']:g} / {module['out_of']}",
             ha="center",
             fontsize=12,
         )

@@ -24,7 +24,7 @@ from . import identity
 from .bank import find, load_bank
 from .caseview import download_link
 from .outline import Page, load_outline, url_for
-from .progress import overall, page_progress, part_progress
+from .progress import module_label, overall, page_progress, part_progress
 from .render import ReflectionView, question_view
 from .safety import friendly, safe, setup_logging
 from .store import ProgressError, ProgressStore, clean_name, new_trainee_id
@@ -331,7 +331,7 @@ def results_panel(page: CoursePage | _BrokenPage) -> None:
 
 def _summary_html(summary: dict[str, Any]) -> str:
     rows = "".join(
-        f"<tr><td>Module {escape(m['module'])}: {escape(m['title'])}</td>"
+        f"<tr><td>{escape(module_label(m))}</td>"
         f"<td>{m['answered']} of {m['questions']}</td><td>{m['points']:g} / {m['out_of']}</td></tr>"
         for m in summary["modules"]
     )

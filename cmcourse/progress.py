@@ -52,7 +52,7 @@ def results(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> dic
     banks = banks if banks is not None else load_bank()
     scores = []
     reflections = []
-    for key, bank in sorted(banks.items()):
+    for key, bank in sorted(banks.items(), key=lambda kv: (not kv[0].isdigit(), kv[0])):
         reflections += [
             {
                 "id": r.id,
@@ -87,6 +87,13 @@ def results(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> dic
         "reflections": reflections,
         "answers": {k: v["answer"] for k, v in attempt.answers.items()},
     }
+
+
+def module_label(score: dict[str, Any]) -> str:
+    """ "Module 2: Implementing ..." for the CM 101 modules; the title alone for the rest
+    (the case studies, supervision, monitoring)."""
+    key, title = str(score["module"]), str(score["title"])
+    return f"Module {key}: {title}" if key.isdigit() else title
 
 
 def overall(attempt: Attempt, outline: Outline | None = None) -> float:

@@ -137,3 +137,23 @@ def test_a_supervisors_lasting_records_outlive_submit_results(tmp_path):
     again = ProgressStore("lasting-1", folder=tmp_path)
     assert again.record("tool:meeting_record", lasting=True) == {"records": [{"id": "m1"}]}
     assert again.record("nadia-plan-draft") is None  # the new attempt starts empty
+
+
+def test_results_list_the_cm101_modules_first_then_the_other_parts_by_their_titles():
+    import datetime as dt
+
+    from cmcourse.certificate import certificate_html
+    from cmcourse.progress import module_label, results
+    from cmcourse.store import Attempt
+
+    summary = results(Attempt(1, {}, {}, {}, []))
+    labels = [module_label(m) for m in summary["modules"]]
+    assert labels[:3] == [
+        "Module 1: Principles & Practices",
+        "Module 2: Implementing Case Management Services",
+        "Module 3: Case Management Steps",
+    ]
+    assert "Case Management Supervision" in labels and "Nadia case study" in labels
+    assert not any(label.startswith("Module S") or "Module cases" in label for label in labels)
+    html = certificate_html("Amina Yusuf", summary, dt.date(2026, 11, 23))
+    assert "<td>Nadia case study</td>" in html
