@@ -1,4 +1,5 @@
-"""End to end in Debian's Chromium, driven by Playwright, against a Voilà server started here.
+"""End to end in Debian's Chromium, driven by Playwright, against a Voilà server started here
+(the `browser` fixture is in conftest.py).
 
 Screenshots of what a trainee sees are saved in artifacts/screenshots/.
 """
@@ -7,28 +8,17 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-from playwright import sync_api as playwright
 
 from cmcourse.serve import free_port, voila_command, wait_until_up
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -51,16 +41,10 @@ def server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make setup`"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def sign_in(page, base, name):
+    # A page starts its own kernel: on a busy 2-core machine that can take longer than
+    # Playwright's default 30 s, so every step of these tests may take a minute.
+    page.set_default_timeout(60_000)
     page.goto(base + "course/index.ipynb")
     page.get_by_label("Your name or trainee ID:").fill(name)
     page.get_by_role("button", name="Start").click()
