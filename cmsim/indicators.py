@@ -338,18 +338,24 @@ def compute_indicators(result: SimulationResult) -> Indicators:
     )
 
 
-def monthly_series(result: SimulationResult) -> MonthlySeries:
-    """Registrations, closures, transfers, services, and open cases and high-risk share at
-    each month's end, per calendar month counted from the run's start date."""
+def _months(result: SimulationResult) -> tuple[list[str], list[int]]:
+    """The run's calendar months ('2023-05') and, for each day of the run, its month's index."""
     days, start = result.params.days, result.params.start_date
-    month_of: list[int] = []
     labels: list[str] = []
+    month_of: list[int] = []
     for d in range(days):
         date = start + dt.timedelta(days=d)
         label = f"{date.year:04d}-{date.month:02d}"
         if not labels or labels[-1] != label:
             labels.append(label)
         month_of.append(len(labels) - 1)
+    return labels, month_of
+
+
+def monthly_series(result: SimulationResult) -> MonthlySeries:
+    """Registrations, closures, transfers, services, and open cases and high-risk share at
+    each month's end, per calendar month counted from the run's start date."""
+    labels, month_of = _months(result)
     n = len(labels)
     registrations, closures, transfers, services = [0] * n, [0] * n, [0] * n, [0] * n
     open_cases: list[int] = [0] * n
@@ -422,15 +428,7 @@ class MonthlyProgress(BaseModel):
 
 def monthly_progress(result: SimulationResult) -> MonthlyProgress:
     """Month-end states and closures per calendar month, from the event log only."""
-    days, start = result.params.days, result.params.start_date
-    labels: list[str] = []
-    month_of: list[int] = []
-    for d in range(days):
-        date = start + dt.timedelta(days=d)
-        label = f"{date.year:04d}-{date.month:02d}"
-        if not labels or labels[-1] != label:
-            labels.append(label)
-        month_of.append(len(labels) - 1)
+    labels, month_of = _months(result)
     n = len(labels)
     active: dict[int, None] = {}
     owner: dict[int, int] = {}  # open cases only
