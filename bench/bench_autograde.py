@@ -6,15 +6,19 @@ Target: autograding a module 1 submission takes at most 1.3 x what nbgrader take
 minimal assignment (one graded cell), measured in the same run on the same machine. Both are
 graded in a temporary copy of workshop/, the submissions made as tests/test_workshop.py makes
 them; runs alternate between the two and the best run of each counts (this machine is shared
-and its speed varies). Then it shows where the kernel's time goes, cell by cell, and what
-importing the course engine costs. Always exits 0.
+and its speed varies). The ratio compares a typical submission (the median one, plus its
+share of the run's start-up; see `autograde`), which other people's jobs disturb less than
+total time; the ratio of total times is shown beside it. Then it shows where the kernel's
+time goes, cell by cell, and what the assignment's setup cell costs. Always exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,12 +41,15 @@ TARGET = 1.3
 MODULE = "module1"
 BASELINE = "baseline"
 SOURCE = WORKSHOP / "source" / MODULE / f"{MODULE}.ipynb"
+_CELLS = nbformat.read(SOURCE, as_version=4).cells
 # The questions as the committed assignment has them (the bank may be ahead of it).
 QUESTIONS = [
     find(cell.metadata["nbgrader"]["grade_id"].removeprefix("answer-"))
-    for cell in nbformat.read(SOURCE, as_version=4).cells
+    for cell in _CELLS
     if cell.metadata["nbgrader"]["grade_id"].startswith("answer-")
 ]
+# The locked cell every grading kernel runs first: what it imports is paid per submission.
+SETUP = next(c.source for c in _CELLS if c.metadata["nbgrader"]["grade_id"] == "setup")
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -127,10 +134,26 @@ def make_course(tmp: Path, submissions: int) -> tuple[Path, dict[str, float]]:
     return course, expected
 
 
-def autograde(course: Path, assignment: str) -> float:
+def autograde(course: Path, assignment: str) -> tuple[float, float]:
+    """Seconds for the whole run, and for a typical submission in it: the median
+    submission's own time (from nbgrader's time-stamped log, so a burst of someone else's
+    work on this shared machine slows a few submissions, not the figure) plus its share of
+    the run's start-up."""
     start = time.perf_counter()
-    nbgrader(course, "autograde", assignment, "--force")
-    return time.perf_counter() - start
+    done = nbgrader(
+        course, "autograde", assignment, "--force",
+        "--Application.log_format=%(created).3f %(message)s",
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    stamped = [
+        (float(line.split(" ", 1)[0]), line)
+        for line in (done.stderr + done.stdout).splitlines()
+        if re.match(r"\d+\.\d{3} ", line)
+    ]
+    # A submission runs from its "Creating/updating student" line to the next one's.
+    starts = [t for t, line in stamped if "Creating/updating student with ID" in line]
+    own = [b - a for a, b in itertools.pairwise([*starts, stamped[-1][0]])]
+    return wall, statistics.median(own) + (wall - sum(own)) / len(own)
 
 
 def scores(course: Path, assignment: str) -> dict[str, float]:
@@ -200,25 +223,6 @@ def fresh(code: str, setup: str = "", runs: int = 5) -> float:
     )
 
 
-def yaml_parse() -> tuple[float, float]:
-    """Seconds to parse every question file with PyYAML's pure-Python and C safe loaders."""
-    import yaml
-
-    from cmcourse.bank import BANK_DIR
-
-    texts = [p.read_text(encoding="utf-8") for p in sorted(BANK_DIR.glob("*.yaml"))]
-    out = []
-    for loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        best = float("inf")
-        for _ in range(5):
-            start = time.perf_counter()
-            for text in texts:
-                yaml.load(text, Loader=loader)  # safe loaders only
-            best = min(best, time.perf_counter() - start)
-        out.append(best)
-    return out[0], out[1]
-
-
 STEPS = {  # (file, function) in nbgrader's autograde -> what it is
     ("nbclient/client.py", "setup_kernel"): "start and stop the kernel",
     ("nbconvert/preprocessors/execute.py", "preprocess_cell"): "run the cells in the kernel",
@@ -249,10 +253,9 @@ def nbgrader_steps(course: Path, assignment: str, students: int) -> dict[str, fl
 
 
 def import_costs(top: int = 6) -> list[tuple[float, str]]:
-    """The heaviest imports under cmcourse.grading that a kernel has not already loaded."""
+    """The heaviest imports of the setup cell that a kernel has not already loaded."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c",
-         "import ipykernel.ipkernel; from cmcourse.grading import record"],
+        [sys.executable, "-X", "importtime", "-c", f"import ipykernel.ipkernel\n{SETUP}"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     lines = [ln for ln in done.stderr.splitlines() if ln.startswith("import time:")]
@@ -281,29 +284,35 @@ def main(argv: list[str] | None = None) -> int:
               f"({time.perf_counter() - t0:.1f} s).\n")  # fmt: skip
 
         times: dict[str, list[float]] = {MODULE: [], BASELINE: []}
+        typical: dict[str, list[float]] = {MODULE: [], BASELINE: []}
         for run in range(args.runs):
             order = (BASELINE, MODULE) if run % 2 == 0 else (MODULE, BASELINE)
             for assignment in order:
-                times[assignment].append(autograde(course, assignment))
-                print(f"  run {run + 1}: {assignment:<9} {times[assignment][-1]:6.1f} s")
+                wall, one = autograde(course, assignment)
+                times[assignment].append(wall)
+                typical[assignment].append(one)
+                print(f"  run {run + 1}: {assignment:<9} {wall:6.1f} s, typical submission "
+                      f"{one:.2f} s")  # fmt: skip
         graded = scores(course, MODULE)
         right = sum(graded.get(s) == v for s, v in expected.items())
         bare_ok = sum(v == 1 for v in scores(course, BASELINE).values())
 
         best = {a: min(t) / n for a, t in times.items()}
-        ratio = best[MODULE] / best[BASELINE]
+        best_typical = {a: min(t) for a, t in typical.items()}
+        ratio = best_typical[MODULE] / best_typical[BASELINE]
         print(f"\nAutograding {n} submissions with `nbgrader autograde` (best of {args.runs}):")
-        print(f"  {'assignment':<44}{'total':>9}{'per submission':>17}{'median/sub':>12}")
+        print(f"  {'assignment':<44}{'total':>8}{'total/sub':>11}{'typical sub':>13}")
         for label, key in (
             ("one graded cell (baseline)", BASELINE),
             (f"module 1 ({len(QUESTIONS)} questions, {3 * len(QUESTIONS) + 2} cells)", MODULE),
         ):
             print(
-                f"  {label:<44}{min(times[key]):8.1f}s{best[key]:16.2f}s"
-                f"{statistics.median(times[key]) / n:11.2f}s"
+                f"  {label:<44}{min(times[key]):7.1f}s{best[key]:10.2f}s{best_typical[key]:12.2f}s"
             )
         verdict = "met" if ratio <= TARGET else "MISSED"
-        print(f"  ratio module 1 / baseline: {ratio:.2f} (target <= {TARGET}): {verdict}")
+        print(f"  ratio module 1 / baseline, typical submission: {ratio:.2f} "
+              f"(target <= {TARGET}): {verdict}; by total time: "
+              f"{best[MODULE] / best[BASELINE]:.2f}")  # fmt: skip
         print(f"  scores as expected: {right} of {n} module 1 submissions; "
               f"{bare_ok} of {n} baseline submissions")  # fmt: skip
 
@@ -318,15 +327,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(t for t, _ in module_cells):27.3f} s; the slowest:")  # fmt: skip
         for seconds, first_line in sorted(module_cells, reverse=True)[:3]:
             print(f"    {seconds:6.3f} s  {first_line}")
-        pure, c_loader = yaml_parse()
         print(
-            "  in a fresh interpreter with ipykernel loaded:\n"
-            f"    import cmcourse.grading (pydantic, cmsim, the bank's models): "
-            f"{fresh('from cmcourse.grading import record'):.3f} s\n"
-            f"    load_bank(): read and validate every question file:         "
-            f"{fresh('load_bank()', 'from cmcourse.bank import load_bank'):.3f} s\n"
-            f"      of which parsing YAML with PyYAML's pure-Python loader:    {pure:.3f} s "
-            f"(C loader: {c_loader:.3f} s)"
+            "  in a fresh interpreter with ipykernel loaded, the setup cell (import "
+            f"cmcourse.grading, the answer forms): {fresh(SETUP):.3f} s"
         )
         print("    heaviest imports the setup cell adds (cumulative):")
         for seconds, name in import_costs():
@@ -346,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         for label in STEPS.values():
             b, m = steps[BASELINE][label], steps[MODULE][label]
             print(f"  {label:<32}{b:9.3f}s{m:9.3f}s{m - b:8.3f}s")
-    extra = best[MODULE] - best[BASELINE]
+    extra = best_typical[MODULE] - best_typical[BASELINE]
     print(f"\nExtra per module 1 submission over the baseline (timed runs): {extra:.2f} s")
     return 0
 

@@ -3,8 +3,10 @@
     python -m cmcourse.workshop generate      # write workshop/source/ from course/bank/
 
 Each question becomes three cells: its prompt (locked), an answer cell where the trainee
-passes a value to `record(...)`, and a locked, graded test cell whose test is hidden, so the
-released notebook carries no answer key.
+passes a value to `record(...)`, and a locked, graded test cell whose hidden test carries the
+right answer; nbgrader strips hidden tests and solutions on release, so the released notebook
+carries no answer key. A locked setup cell gives `record` each answer's form (kind and ids),
+so a grading kernel loads neither the bank nor pydantic (bench/bench_autograde.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from .bank import load_bank
+from .bank import load_bank, right_answer
 from .paths import ROOT
 
 WORKSHOP = ROOT / "workshop"
@@ -79,20 +81,56 @@ def _how_to_answer(q: Any) -> str:
 
 
 def _solution(q: Any) -> str:
-    from .bank import expected
-
-    if q.type in {"single", "multiple", "true_false"}:
-        value: Any = q.answer
-    elif q.type == "matching":
-        value = {p.id: p.match_id for p in q.pairs}
-    elif q.type == "ordering":
-        value = [i.id for i in q.items]
-    else:
-        from cmsim.dates import fmt
-
-        result = expected(q)
-        value = fmt(result) if q.answer_kind == "date" else result
+    value = right_answer(q)
     return json.dumps(value) if not isinstance(value, bool) else repr(value)
+
+
+def _form(q: Any) -> dict[str, Any]:
+    """What `record` needs to check an answer's form: its kind and the ids it may use. Never
+    the answer: an ordering's items come in the order the prompt shows them."""
+    if q.type in {"single", "multiple"}:
+        return {"kind": q.type, "options": [o.id for o in q.options]}
+    if q.type == "matching":
+        terms = [p.id for p in q.pairs]
+        return {"kind": "matching", "terms": terms, "labels": [k for k, _ in q.definitions()]}
+    if q.type == "ordering":
+        return {"kind": "ordering", "items": list(q.shuffled)}
+    if q.type == "computed":
+        return {"kind": q.answer_kind}
+    return {"kind": q.type}
+
+
+LINE = 100  # ruff's line length: generated code is left as `ruff format` would write it
+
+
+def _literal(value: Any, indent: int, tail: str = "", start: int | None = None) -> str:
+    """`value` as Python source in a block indented by `indent`, starting at column `start`
+    (`indent` if not given) and followed by `tail`: on one line if it fits, else one item a
+    line with trailing commas, which `ruff format` keeps."""
+    if isinstance(value, bool) or not isinstance(value, dict | list):
+        return (repr(value) if isinstance(value, bool) else json.dumps(value)) + tail
+    flat = json.dumps(value)
+    if (indent if start is None else start) + len(flat) + len(tail) <= LINE:
+        return flat + tail
+    inner = indent + 4
+    if isinstance(value, dict):
+        items = [
+            f"{json.dumps(k)}: {_literal(v, inner, ',', inner + len(json.dumps(k)) + 2)}"
+            for k, v in value.items()
+        ]
+    else:
+        items = [_literal(v, inner, ",") for v in value]
+    brackets = "{}" if isinstance(value, dict) else "[]"
+    lines = "".join(f"{' ' * inner}{item}\n" for item in items)
+    return f"{brackets[0]}\n{lines}{' ' * indent}{brackets[1]}{tail}"
+
+
+def _call(name: str, *args: Any) -> str:
+    """A call with literal arguments, laid out as `ruff format` would leave it."""
+    flat = f"{name}({', '.join(_literal(a, 0) for a in args)})"
+    if "\n" not in flat and len(flat) <= LINE:
+        return flat
+    return f"{name}(\n" + "".join(f"    {_literal(a, 4, ',')}\n" for a in args) + ")"
 
 
 def module_notebook(module: str) -> NotebookNode:
@@ -103,9 +141,16 @@ def module_notebook(module: str) -> NotebookNode:
         "display_name": "Python 3",
         "language": "python",
     }
+    heading = (
+        f"# CM 101, Module {bank.module}: {bank.title}. Knowledge checks"
+        if module.isdigit()
+        else f"# CM 101, {bank.title}: the caseworker's decisions\n\nRead Nadia's case study "
+        "(its overview and six steps) first: each question is a decision the caseworker made "
+        "in her case."
+    )
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"# CM 101, Module {bank.module}: {bank.title}. Knowledge checks\n\n"
+            f"{heading}\n\n"
             "Answer each question in the cell under it: replace `None` with your answer, then "
             "run the cell. It tells you if your answer is not in the expected form (for "
             "example a letter where a list is needed); it does not tell you if it is right. "
@@ -113,7 +158,9 @@ def module_notebook(module: str) -> NotebookNode:
             metadata=_meta("intro", grade=False, solution=False, locked=True),
         ),
         nbformat.v4.new_code_cell(
-            "from cmcourse.grading import assert_right, record",
+            "from cmcourse.grading import assert_right, record, start_assignment\n\n"
+            "# The form each answer takes (never the answer), so each cell can check yours.\n"
+            + _call("start_assignment", {q.id: _form(q) for q in bank.questions}),
             metadata=_meta("setup", grade=False, solution=False, locked=True),
         ),
     ]
@@ -127,31 +174,42 @@ def module_notebook(module: str) -> NotebookNode:
         )
         cells.append(
             nbformat.v4.new_code_cell(
-                f'record(\n    "{q.id}",\n    ### BEGIN SOLUTION\n    {_solution(q)}\n'
-                "    ### END SOLUTION\n)",
+                f'record(\n    "{q.id}",\n    ### BEGIN SOLUTION\n'
+                f"    {_literal(right_answer(q), 4, ',')}\n    ### END SOLUTION\n)",
                 metadata=_meta(f"answer-{q.id}", grade=False, solution=True, locked=False),
             )
         )
         cells.append(
             nbformat.v4.new_code_cell(
                 f'"""Question {n} ({q.id}) is answered right."""\n\n'
-                f'### BEGIN HIDDEN TESTS\nassert_right("{q.id}")\n### END HIDDEN TESTS',
+                f"### BEGIN HIDDEN TESTS\n{_call('assert_right', q.id, right_answer(q))}\n"
+                "### END HIDDEN TESTS",
                 metadata=_meta(
                     f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points
                 ),
             )
         )
+    for cell in cells:  # ids that stay the same when the notebook is generated again
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
     nb.cells = cells
     return nb
 
 
+def assignments() -> dict[str, str]:
+    """The workshop's assignments by bank key: one per CM 101 module with knowledge checks,
+    and one for the structured decisions of the Nadia case study."""
+    return {
+        key: f"module{key}" if key.isdigit() else key
+        for key, bank in sorted(load_bank().items())
+        if bank.questions and (key.isdigit() or key == "nadia")
+    }
+
+
 def generate(source: Path = SOURCE) -> list[Path]:
-    """Write one assignment per module that has knowledge checks."""
+    """Write every assignment's source notebook."""
     written = []
-    for key, bank in sorted(load_bank().items()):
-        if not bank.questions or not key.isdigit():
-            continue
-        path = source / f"module{key}" / f"module{key}.ipynb"
+    for key, name in assignments().items():
+        path = source / name / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(module_notebook(key), path)
         written.append(path)
@@ -193,9 +251,7 @@ def write_submission(
 
     student = student_id(trainee_id, name)
     written = []
-    for key, bank in sorted(load_bank().items()):
-        if not bank.questions or not key.isdigit():
-            continue
+    for key, name in assignments().items():
         nb = module_notebook(key)
         for cell in nb.cells:
             grade_id = cell.metadata["nbgrader"]["grade_id"]
@@ -211,10 +267,10 @@ def write_submission(
             elif grade_id.startswith("test-"):
                 # What a trainee receives has no hidden test; autograde puts it back.
                 cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
-        folder = course / "submitted" / student / f"module{key}"
+        folder = course / "submitted" / student / name
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"module{key}.ipynb")
+        nbformat.write(nb, folder / f"{name}.ipynb")
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
         (folder / "timestamp.txt").write_text(stamp)
-        written.append(folder / f"module{key}.ipynb")
+        written.append(folder / f"{name}.ipynb")
     return written

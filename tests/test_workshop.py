@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -12,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cmcourse.bank import load_bank
-from cmcourse.workshop import WORKSHOP, _solution, module_notebook
+from cmcourse.bank import check, load_bank, right_answer
+from cmcourse.workshop import WORKSHOP, _form, _solution, assignments, module_notebook
 
 BIN = Path(sys.executable).parent
 ENV = os.environ | {"PATH": f"{BIN}:{os.environ['PATH']}"}
@@ -42,8 +43,9 @@ def course(tmp_path_factory) -> Path:
             "release", "submitted", "autograded", "feedback", "gradebook.db"
         ),
     )
-    done = nbgrader(root, "generate_assignment", MODULE, "--force")
-    assert done.returncode == 0, done.stdout + done.stderr
+    for name in assignments().values():
+        done = nbgrader(root, "generate_assignment", name, "--force")
+        assert done.returncode == 0, done.stdout + done.stderr
     return root
 
 
@@ -79,25 +81,55 @@ def autograde(course: Path, student: str) -> float:
         return gb.find_submission(MODULE, student).score
 
 
-def test_every_graded_cell_has_an_id_and_points_and_a_hidden_test():
+def test_every_graded_cell_has_an_id_and_points_and_a_hidden_test_with_the_answer():
     nb = module_notebook("1")
     graded = [c for c in nb.cells if c.metadata["nbgrader"]["grade"]]
     assert len(graded) == len(QUESTIONS)
-    for cell in graded:
+    for cell, q in zip(graded, QUESTIONS, strict=True):
         meta = cell.metadata["nbgrader"]
-        assert meta["grade_id"].startswith("test-") and meta["points"] >= 1 and meta["locked"]
-        assert cell.source.startswith('"""') and "### BEGIN HIDDEN TESTS" in cell.source
+        assert meta["grade_id"] == f"test-{q.id}" and meta["points"] == q.points
+        assert meta["locked"] and cell.source.startswith('"""')
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        call = ast.parse(hidden).body[0].value
+        assert call.func.id == "assert_right"
+        assert [ast.literal_eval(a) for a in call.args] == [q.id, right_answer(q)]
 
 
-def test_released_notebooks_carry_no_answer_key(course):
-    text = (course / "release" / MODULE / f"{MODULE}.ipynb").read_text()
+def _forms(nb: nbformat.NotebookNode) -> dict:
+    """The answer forms the locked setup cell gives `record`."""
+    setup = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "setup")
+    call = next(
+        n.value
+        for n in ast.parse(setup.source).body
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+    )
+    assert isinstance(call.func, ast.Name) and call.func.id == "start_assignment"
+    return ast.literal_eval(call.args[0])
+
+
+@pytest.mark.parametrize("key", list(assignments()))
+def test_released_notebooks_carry_no_answer_key(course, key):
+    name = assignments()[key]
+    text = (course / "release" / name / f"{name}.ipynb").read_text()
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
-    assert 'assert_right(\\"' not in text and 'assert_right("' not in text
-    nb = nbformat.read(course / "release" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    answers = [c for c in nb.cells if c.metadata["nbgrader"]["grade_id"].startswith("answer-")]
-    assert answers and all("None  # replace None" in c.source for c in answers)
-    for q in QUESTIONS:
-        assert f"    {_solution(q)}\n" not in text.replace("\\n", "\n")
+    assert "assert_right(" not in text
+    nb = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    questions = load_bank()[key].questions
+    cells = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells}
+    for q in questions:
+        answer, test = cells[f"answer-{q.id}"], cells[f"test-{q.id}"]
+        assert "None  # replace None" in answer
+        for source in (answer, test):  # not even a single letter "b" or a True
+            assert _solution(q) not in source and json.dumps(right_answer(q)) not in source
+    # The setup cell says what form each answer takes, and nothing about which is right.
+    forms = _forms(nb)
+    assert forms == {q.id: _form(q) for q in questions}
+    for q in questions:
+        assert set(forms[q.id]) <= {"kind", "options", "terms", "labels", "items"}
+        if q.type == "ordering":
+            assert forms[q.id]["items"] != right_answer(q)
+        if q.type == "matching":
+            assert forms[q.id]["labels"] == sorted(forms[q.id]["labels"])
 
 
 def test_all_correct_scores_full_marks(course):
@@ -153,27 +185,125 @@ def test_a_malformed_submission_is_reported_and_does_not_stop_the_batch(course):
     assert "broken" in done.stdout + done.stderr
 
 
-def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsys):
-    from cmcourse.grading import record, recorded
+def _setup(key: str = "1") -> dict:
+    """The names the assignment's locked setup cell gives a kernel, after running it."""
+    names: dict = {}
+    exec(module_notebook(key).cells[1].source, names)
+    return names
 
+
+def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsys):
+    from cmcourse.grading import recorded
+
+    record = _setup()["record"]
     q = QUESTIONS[0]
     record(q.id, 3)
-    assert "Not recorded yet" in capsys.readouterr().out and recorded(q.id) is None
+    out = capsys.readouterr().out
+    assert out.startswith(f"Not recorded yet for {q.id}: give one letter as text, one of 'a', ")
+    assert recorded(q.id) is None
     record(q.id, "a")
     out = capsys.readouterr().out
     assert "recorded" in out and "right" not in out.lower() and "correct" not in out.lower()
+    assert recorded(q.id) == "a"
+
+
+def test_the_form_message_of_an_ordering_does_not_give_the_order_away(capsys):
+    record = _setup()["record"]
+    q = next(q for q in QUESTIONS if q.type == "ordering")
+    record(q.id, ["closure"])
+    out = capsys.readouterr().out
+    assert "give a list with every item once" in out
+    assert ", ".join(map(repr, q.shuffled)) in out
+    assert ", ".join(map(repr, right_answer(q))) not in out
+
+
+def test_a_date_is_recorded_only_if_it_is_a_calendar_day_written_day_first(capsys):
+    from cmcourse.grading import recorded
+
+    record = _setup("3")["record"]
+    q = next(q for q in load_bank()["3"].questions if getattr(q, "answer_kind", "") == "date")
+    for text in ("31/02/2023", "5 Sept 2022", "2022-09-05"):
+        record(q.id, text)
+        assert "give a date as text written dd/mm/yyyy" in capsys.readouterr().out
+        assert recorded(q.id) is None
+    record(q.id, "5/9/2022")  # the course accepts it too
+    assert recorded(q.id) == "5/9/2022"
+
+
+def test_a_changed_question_id_is_not_recorded_and_says_why(capsys):
+    record = _setup()["record"]
+    record("m1-no-such-question", "a")
+    assert "this notebook has no question 'm1-no-such-question'" in capsys.readouterr().out
+
+
+def _variants(q) -> list:
+    """Answers of the right form, right and wrong, as a trainee could write them."""
+    right = right_answer(q)
+    if q.type == "single":
+        return [f" {right} ", *(o.id for o in q.options)]
+    if q.type == "multiple":
+        ids = [o.id for o in q.options]
+        return [list(reversed(right)), ids, ids[:1], [f" {right[0]}", *right[1:]]]
+    if q.type == "true_false":
+        return [True, False]
+    if q.type == "matching":
+        labels = list(right.values())
+        return [right, dict(zip(right, labels[1:] + labels[:1], strict=True))]
+    if q.type == "ordering":
+        return [right, list(q.shuffled), right[1:] + right[:1]]
+    if q.answer_kind == "number":
+        return [right, float(right), str(right), right + 1, "many"]
+    day, month, year = right.split("/")
+    return [
+        f" {right}",
+        f"{int(day)}/{int(month)}/{year}",  # as the course accepts it
+        f"{day}/{month}/{int(year) + 1}",
+        f"{month}/{day}/{year}",
+        "31/02/2023",
+    ]
+
+
+@pytest.mark.parametrize("key", list(assignments()))
+def test_the_hidden_tests_agree_with_the_bank_on_every_question(key):
+    """The grading kernel compares with the answer its hidden test carries, without the
+    bank: it must count as right exactly what the course counts as right."""
+    names = _setup(key)
+    record, assert_right = names["record"], names["assert_right"]
+    for q in load_bank()[key].questions:
+        for value in _variants(q):
+            record(q.id, value)
+            try:
+                assert_right(q.id, right_answer(q))
+                graded = True
+            except AssertionError:
+                graded = False
+            assert graded == check(q, value).correct, (q.id, value)
+
+
+def test_a_grading_kernel_loads_neither_the_bank_nor_pydantic():
+    """What makes autograding a module cost about what grading one cell costs."""
+    setup = module_notebook("1").cells[1].source
+    probe = (
+        f"{setup}\nimport sys\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pydantic', 'yaml', 'cmsim'} or m == 'cmcourse.bank'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_committed_assignments_match_the_question_bank():
     """A question fixed in the bank is fixed in the assignments: regenerate to update."""
-    for key in ("1", "2", "3"):
-        committed = nbformat.read(
-            WORKSHOP / "source" / f"module{key}" / f"module{key}.ipynb", as_version=4
-        )
+    from cmcourse.workshop import assignments
+
+    names = assignments()
+    assert list(names.values()) == ["module1", "module2", "module3", "nadia"]
+    for key, name in names.items():
+        committed = nbformat.read(WORKSHOP / "source" / name / f"{name}.ipynb", as_version=4)
         fresh = module_notebook(key)
-        assert [c.source for c in committed.cells] == [c.source for c in fresh.cells], (
-            f"workshop/source/module{key} is stale: run python -m cmcourse.workshop generate"
-        )
+        assert [(c.id, c.source) for c in committed.cells] == [
+            (c.id, c.source) for c in fresh.cells
+        ], f"workshop/source/{name} is stale: run python -m cmcourse.workshop generate"
 
 
 def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
@@ -189,3 +319,21 @@ def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
     assert (course / "submitted" / student / MODULE / f"{MODULE}.ipynb") in paths
     full = sum(q.points for q in QUESTIONS)
     assert autograde(course, student) == full - QUESTIONS[0].points
+
+
+def test_every_assignment_handed_in_all_right_scores_full_marks(course):
+    """Dates, numbers, lists and mappings as the course saves them grade as right."""
+    from cmcourse.workshop import student_id, write_submission
+
+    banks = load_bank()
+    answers = {q.id: right_answer(q) for key in assignments() for q in banks[key].questions}
+    write_submission("Trainee456", "Brian Okello", answers, course=course)
+    student = student_id("Trainee456", "Brian Okello")
+    for key, name in assignments().items():
+        done = nbgrader(course, "autograde", name, "--student", student, "--force")
+        assert done.returncode == 0, done.stdout + done.stderr
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            score = gb.find_submission(name, student).score
+        assert score == sum(q.points for q in banks[key].questions), name
