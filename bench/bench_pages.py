@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmcourse.serve import free_port, voila_command, wait_until_up  # noqa: E402
+from cmcourse.serve import PREHEATED, free_port, voila_command, wait_until_up  # noqa: E402
 from cmcourse.store import ProgressStore, new_trainee_id  # noqa: E402
 
 PAGES = {
@@ -98,7 +98,7 @@ def run_server(preheat: int, data: Path, loads: int, browser) -> dict:
     port = free_port()
     env = os.environ | {"CM101_DATA_DIR": str(data), "JUPYTER_RUNTIME_DIR": tempfile.mkdtemp()}
     proc = subprocess.Popen(
-        voila_command(port, preheat),
+        voila_command(port, preheat, preheated=[*PREHEATED, PAGES["bare one-widget page"][0]]),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -6,6 +6,7 @@ python -m cmcourse.serve [--port N] [--no-browser] [--preheat N]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -19,9 +20,17 @@ from pathlib import Path
 from .paths import ROOT
 
 MAP_PATH = "voila/render/course/index.ipynb"
+# The course map, the introduction and Module 1: where a workshop's trainees all start.
+PREHEATED = [
+    "course/index.ipynb",
+    "course/intro.ipynb",
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "course" / "module1").glob("*.ipynb")),
+]
 
 
-def voila_args(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
+def voila_args(
+    port: int, preheat: int = 0, cull_idle: int = 120, preheated: list[str] | None = None
+) -> list[str]:
     """Voilà's settings for the course, in one place (used by serve, tests and benchmarks)."""
     args = [
         str(ROOT),
@@ -37,13 +46,23 @@ def voila_args(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
         "--MappingKernelManager.cull_connected=False",
     ]
     if preheat > 0:
-        args += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+        # Voilà would keep `preheat` kernels waiting for EVERY notebook under the root (60 and
+        # more: gigabytes, and minutes of CPU at start). Only the pages a class opens together
+        # at the start of a workshop get a pool; the others start their kernel on request.
+        pools = {"default": {"pool_size": 0}} | {page: {"pool_size": preheat} for page in PREHEATED}
+        args += [
+            "--preheat_kernel=True",
+            "--pool_size=0",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        ]
     return args
 
 
-def voila_command(port: int, preheat: int = 0, cull_idle: int = 120) -> list[str]:
+def voila_command(
+    port: int, preheat: int = 0, cull_idle: int = 120, preheated: list[str] | None = None
+) -> list[str]:
     voila = Path(sys.executable).with_name("voila")
-    return [str(voila), *voila_args(port, preheat, cull_idle)]
+    return [str(voila), *voila_args(port, preheat, cull_idle, preheated)]
 
 
 def free_port() -> int:
