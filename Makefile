@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup serve test lint bench clean
+.PHONY: setup serve test lint bench clean hub hub-accounts
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hub/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
@@ -20,9 +20,21 @@ $(STAMP): pyproject.toml
 	command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	# The workshop hub: JupyterHub, and its HTTP proxy from the npm registry (pinned by the lock).
+	$(BIN)/python -c "import jupyterhub, jupyterhub_idle_culler"
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The workshop hub on http://127.0.0.1:$(HUB_PORT), run as root (each trainee's server runs as
+# their own system account). Accounts first: sudo make hub-accounts ACCOUNTS=my-workshop.yaml
+HUB_PORT ?= 8000
+hub: setup
+	CM101_HUB_PORT=$(HUB_PORT) $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
+hub-accounts: setup
+	$(BIN)/python hub/accounts.py create $(ACCOUNTS)
 
 serve: setup
 	$(BIN)/python -m cmcourse.serve --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)

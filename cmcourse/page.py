@@ -67,6 +67,11 @@ def _base_url() -> str:
     return os.environ.get("VOILA_BASE_URL", "/")
 
 
+def _url(page: Page) -> str:
+    """A page's address under this server's base URL (/user/<name>/ on a JupyterHub)."""
+    return url_for(page, _base_url())
+
+
 def _bar(fraction: float, label: str) -> str:
     pct = round(fraction * 100)
     return (
@@ -102,7 +107,7 @@ class CoursePage:
     def header(self) -> None:
         part = self.outline.part_of(self.page.id)
         crumbs = (
-            f'<nav aria-label="Course navigation"><a href="{url_for(self._map())}">'
+            f'<nav aria-label="Course navigation"><a href="{_url(self._map())}">'
             f"Course map</a> › {escape(part.title)}</nav>"
         )
         bar = ""
@@ -175,11 +180,11 @@ class CoursePage:
         links = []
         if before:
             links.append(
-                f'<a href="{url_for(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
+                f'<a href="{_url(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
             )
-        links.append(f'<a href="{url_for(self._map())}">Course map</a>')
+        links.append(f'<a href="{_url(self._map())}">Course map</a>')
         if after:
-            links.append(f'<a href="{url_for(after)}" rel="next">Next: {escape(after.title)} →</a>')
+            links.append(f'<a href="{_url(after)}" rel="next">Next: {escape(after.title)} →</a>')
         show(
             '<nav class="cm-footer" aria-label="Page navigation"><p>'
             + " &nbsp;|&nbsp; ".join(links)
@@ -295,7 +300,7 @@ def _course_map() -> None:
             page = outline.page(last) if last in {p.id for p in outline.pages()} else None
             if page:
                 html.append(
-                    f'<p><a class="cm-continue" href="{url_for(page)}">Continue where you '
+                    f'<p><a class="cm-continue" href="{_url(page)}">Continue where you '
                     f"left off: {escape(page.title)}</a></p>"
                 )
         if attempt.number > 1:
@@ -307,7 +312,7 @@ def _course_map() -> None:
         rows = []
         for page in part.pages:
             bar = _bar(page_progress(page, attempt, load_bank()), page.title) if attempt else ""
-            rows.append(f'<li><a href="{url_for(page)}">{escape(page.title)}</a> {bar}</li>')
+            rows.append(f'<li><a href="{_url(page)}">{escape(page.title)}</a> {bar}</li>')
         part_bar = (
             " " + _bar(part_progress(outline, part.key, attempt), part.title) if attempt else ""
         )
@@ -361,6 +366,13 @@ def _hand_in(store: ProgressStore, summary: dict[str, Any]) -> str:
         return (
             "Your results are saved, but they could not be handed in to your trainer for "
             "grading just now; please tell your trainer."
+        )
+    if os.environ.get("JUPYTERHUB_USER"):  # on a workshop hub the trainer collects through
+        # nbgrader's exchange: the copy above stays in the trainee's own folder
+        return (
+            "Your results are saved with your progress, which your trainer's workshop view "
+            "shows. To hand in an assignment for grading, submit it from the Assignments tab "
+            "of JupyterLab, as your trainer explains."
         )
     return "Your answers have also been handed in to your trainer for grading."
 
@@ -426,7 +438,7 @@ def _results_panel(page: CoursePage) -> None:
             )
             + f"</p><p>{handed_in}</p>"
             + f'<p>The course now starts again from the beginning: <a href="'
-            f'{url_for(page._map())}">go to the course map</a>.</p></div>'
+            f'{_url(page._map())}">go to the course map</a>.</p></div>'
         )
         with out:
             display(

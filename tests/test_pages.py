@@ -142,3 +142,15 @@ def test_the_content_check_flags_logic_in_a_cell():
     assert _only_calls("answer = 1 + 2")
     assert _only_calls("def helper():\n    return 1")
     assert _only_calls('page.question("a" if True else "b")')
+
+
+def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
+    """On a hub each trainee's server lives under /user/<name>/: links must stay there."""
+    from cmcourse.outline import load_outline
+    from cmcourse.page import _url
+
+    page = load_outline().page("1.2")
+    monkeypatch.setenv("VOILA_BASE_URL", "/user/amina/")
+    assert _url(page) == "/user/amina/voila/render/course/module1/1_2_core_steps.ipynb"
+    monkeypatch.delenv("VOILA_BASE_URL")
+    assert _url(page) == "/voila/render/course/module1/1_2_core_steps.ipynb"

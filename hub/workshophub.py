@@ -1,0 +1,218 @@
+"""The CM 101 hub on one machine: one system account per trainee, the exchange, the Python
+the trainees run. Loaded by hub/jupyterhub_config.py (the hub runs as root); the sign-in is
+in workshopauth.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pwd
+import shutil
+import sys
+from pathlib import Path
+
+import accounts
+import workshopauth
+from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
+from tornado import web
+from traitlets import Unicode
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: trainers' commands agree
+
+
+class WorkshopSpawner(LocalProcessSpawner):
+    """The trainee's server as their own system account `cm101-<name>` (LocalProcessSpawner,
+    not SimpleLocalProcessSpawner: only separate system accounts keep one trainee's files out
+    of another's reach, whatever code runs in their kernels)."""
+
+    state = Unicode(help="The hub's state folder").tag(config=True)
+    exchange = Unicode(DEFAULT_EXCHANGE, help="The nbgrader exchange folder").tag(config=True)
+    venv = Unicode(
+        help="The hub's environment: its Jupyter data and settings (extensions, templates)"
+    ).tag(config=True)
+
+    def _state(self) -> Path:
+        return Path(self.state) if self.state else workshopauth.state_dir()
+
+    @property
+    def system_user(self) -> str:
+        return accounts.system_name(self.user.name)
+
+    @property
+    def home(self) -> Path:
+        return accounts.home_of(self.user.name, self._state())
+
+    @property
+    def runtime_dir(self) -> Path:
+        return self._state() / "run" / self.user.name
+
+    @property
+    def progress_dir(self) -> Path:
+        return self._state() / "progress" / self.user.name
+
+    def make_preexec_fn(self, name):
+        return set_user_setuid(accounts.system_name(name))
+
+    def user_env(self, env):
+        env["USER"] = self.system_user
+        env["HOME"] = str(self.home)
+        env["SHELL"] = "/bin/sh"
+        return env
+
+    def get_env(self):
+        env = super().get_env()
+        env["CM101_DATA_DIR"] = str(self.progress_dir)
+        # "Submit results" writes its nbgrader copy here, in the trainee's private home.
+        env["CM101_WORKSHOP_DIR"] = str(self.home / "cm101-workshop")
+        env["CM101_EXCHANGE"] = self.exchange
+        # nbgrader and Jupyter settings for trainees (exchange, course id, no instructor tools).
+        venv = Path(self.venv or sys.prefix)
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+            [str(ROOT / "hub" / "trainee"), str(venv / "etc" / "jupyter")]
+        )
+        # The Jupyter data of the hub's environment (Voilà templates, widget and nbgrader
+        # extensions), also when trainees run the Python made by trainee_python().
+        env["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
+        # `python` and the scripts next to it are the trainees' own Python (see trainee_python).
+        python_bin = str(Path(self.cmd[0]).parent)
+        env["PATH"] = os.pathsep.join([python_bin, env.get("PATH", os.defpath)])
+        env["MPLCONFIGDIR"] = str(self.home / ".matplotlib")
+        # Kernel sockets (see --KernelManager.transport): a short path, as socket paths must be.
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
+        return env
+
+    def prepare(self) -> None:
+        """The trainee's private folders, made as root before their server starts. Only
+        folders whose parent is root's: what goes inside is done as the trainee."""
+        if not accounts.is_workshop_account(self.system_user):
+            raise web.HTTPError(
+                403,
+                f"{self.user.name} has no workshop system account: the trainer runs "
+                "hub/accounts.py create with this name first.",
+            )
+        state = self._state()
+        accounts.passage_dir(state)
+        accounts.passage_dir(state / "progress")
+        accounts.private_dir(self.progress_dir, self.system_user)
+        accounts.private_dir(self.home, self.system_user)
+        accounts.passage_dir(state / "run")
+        accounts.private_dir(self.runtime_dir, self.system_user)
+
+    async def setup_as_trainee(self) -> None:
+        """hub/trainee_setup.py, as the trainee: inside their home, only they act."""
+        pw = pwd.getpwnam(self.system_user)
+        proc = await asyncio.create_subprocess_exec(
+            self.cmd[0],
+            str(ROOT / "hub" / "trainee_setup.py"),
+            self.user.name,
+            str(ROOT / "course"),
+            str(self._state() / "matplotlib"),
+            user=pw.pw_uid,
+            group=pw.pw_gid,
+            extra_groups=[],
+            cwd=str(self.home),
+            env=self.get_env(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+        if proc.returncode != 0:
+            problem = out.decode(errors="replace")
+            self.log.error("setting up %s failed:\n%s", self.user.name, problem)
+            raise web.HTTPError(500, f"{self.user.name}'s folders could not be set up.")
+
+    async def start(self):
+        self.prepare()
+        await self.setup_as_trainee()
+        return await super().start()
+
+
+def prepare_exchange(root: str | Path) -> None:
+    """The nbgrader exchange, root-owned with the sticky bit: nbgrader makes it writable by all,
+    and without the sticky bit a trainee could move the course's folder aside and put their
+    own in its place. (nbgrader keeps the sticky bit: it checks only the 0o777 bits.)"""
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    os.chown(path, 0, 0)
+    path.chmod(0o1777)
+
+
+def usable_by_others(python: str) -> bool:
+    """True if an account other than root can run `python` (and reach its standard library)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [python, "-c", "import encodings, json"],
+            user="nobody",
+            cwd="/",
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def trainee_python(state: Path) -> str:
+    """The Python the trainees' servers run: the hub's own if trainees can run it, else a
+    small environment in <state>/python made from the system's Python of the same version,
+    loading the hub's packages. (A Python installed under root's private home, as pyenv
+    does, cannot be run by the trainees' accounts.)"""
+    import subprocess
+    import sysconfig
+
+    if usable_by_others(sys.executable):
+        return sys.executable
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    base = shutil.which(version, path="/usr/local/bin:/usr/bin:/bin")
+    if not base or not usable_by_others(base):
+        raise SystemExit(
+            f"The trainees' accounts cannot run this Python ({sys.executable}) and there is no "
+            f"system {version} they can run. Install {version} from the system's packages, or "
+            "make the .venv from a Python outside root's home: PYTHON=/usr/bin/python3.11 "
+            "make setup."
+        )
+    runtime = state / "python"
+    subprocess.run([base, "-m", "venv", "--without-pip", "--clear", str(runtime)], check=True)
+    site = runtime / "lib" / version / "site-packages"
+    packages = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    # addsitedir (not a bare path) so the packages' own .pth files, e.g. the editable
+    # install of this repository, are read too.
+    lines = [f"import site; site.addsitedir({p!r})" for p in sorted(packages)]
+    (site / "cm101-hub.pth").write_text("\n".join(lines) + "\n")
+    for path in [runtime, *runtime.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+    return str(runtime / "bin" / "python")
+
+
+def build_font_cache(state: Path, python: str) -> None:
+    """Matplotlib's font list in <state>/matplotlib, made once (copied into each new home):
+    copied from the hub's own cache (`make setup` builds it), else built (about 10 s)."""
+    import subprocess
+
+    seed = state / "matplotlib"
+    if any(seed.glob("fontlist-*.json")):
+        return
+    seed.mkdir(parents=True, exist_ok=True)
+    found = subprocess.run(
+        [python, "-c", "import matplotlib; print(matplotlib.get_cachedir())"],
+        env=os.environ | {"MPLBACKEND": "Agg"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    own = Path(found.stdout.strip() or "/nonexistent")
+    for fontlist in own.glob("fontlist-*.json"):
+        shutil.copy(fontlist, seed / fontlist.name)
+    if any(seed.glob("fontlist-*.json")):
+        return
+    subprocess.run(
+        [python, "-c", "import matplotlib.font_manager"],
+        env=os.environ | {"MPLCONFIGDIR": str(seed), "MPLBACKEND": "Agg"},
+        check=False,
+        timeout=300,
+    )

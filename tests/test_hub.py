@@ -1,0 +1,364 @@
+"""The workshop hub (hub/): JupyterHub behind configurable-http-proxy, workshop accounts, one
+system account per trainee, the Voilà course, the nbgrader exchange and the live view.
+
+The hub is started here on 127.0.0.1 with free ports and driven in Debian's Chromium. It runs
+as root (it makes system accounts and starts each trainee's server as theirs); the accounts
+have a random suffix and are removed at the end, with every process the hub started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from cmcourse.store import ProgressStore
+from cmsim.errors import FileProblem
+
+ROOT = Path(__file__).resolve().parents[1]
+HUB = ROOT / "hub"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HUB))
+
+import accounts  # noqa: E402
+import workshopauth  # noqa: E402
+from throwaway import ThrowawayHub  # noqa: E402
+
+as_root = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="the hub runs as root: it starts each trainee's server as their own system account",
+)
+
+
+# -- the accounts file and passwords (no hub needed) ------------------------------------------
+def test_a_workshop_file_with_a_bad_or_repeated_name_is_refused_in_plain_words(tmp_path):
+    path = tmp_path / "workshop.yaml"
+    path.write_text("workshop: May\ntrainers: [sara]\ntrainees: [Amina Y, bilal, bilal]\n")
+    with pytest.raises(FileProblem) as caught:
+        accounts.read_workshop(path)
+    message = str(caught.value)
+    assert "Amina Y" in message and "lowercase letters" in message
+    path.write_text("workshop: May\ntrainers: [sara]\ntrainees: [amina, bilal, amina]\n")
+    with pytest.raises(FileProblem, match="amina listed twice"):
+        accounts.read_workshop(path)
+    path.write_text("workshop: May\ntrainers: [sara]\ntrainees: [amina, bilal]\n")
+    assert accounts.read_workshop(path).trainees == ["amina", "bilal"]
+
+
+def test_passwords_are_kept_only_as_salted_hashes_and_checked_exactly():
+    password = workshopauth.new_password()
+    assert len(password) == 11 and password[5] == "-"
+    stored = workshopauth.hash_password(password)
+    assert password not in stored and stored != workshopauth.hash_password(password)  # salted
+    assert workshopauth.check_password(password, stored)
+    assert not workshopauth.check_password(password.upper(), stored)
+    assert not workshopauth.check_password(password, "not a hash")
+
+
+def test_the_hub_never_runs_a_server_as_an_account_it_did_not_make():
+    assert not accounts.is_workshop_account("root")
+    assert not accounts.is_workshop_account("nobody")
+    assert accounts.system_name("amina") == "cm101-amina"
+
+
+def test_the_trainer_makes_accounts_from_a_file_and_gets_a_password_sheet(tmp_path, capsys):
+    """For Kubernetes (no system accounts): only accounts.json, readable by its owner only."""
+    names = tmp_path / "workshop.yaml"
+    names.write_text("workshop: May in Amman\ntrainers: [sara]\ntrainees: [amina, bilal]\n")
+    state = tmp_path / "state"
+    run = ["--state", str(state), "create", "--no-system-accounts", str(names)]
+    assert accounts.main(run) == 0
+    sheet = capsys.readouterr().out
+    stored = workshopauth.load_accounts(state)["accounts"]
+    assert {n: a["role"] for n, a in stored.items()} == {
+        "sara": "trainer",
+        "amina": "trainee",
+        "bilal": "trainee",
+    }
+    line = next(x for x in sheet.splitlines() if x.startswith("amina"))
+    password = line.split()[-1]
+    assert workshopauth.check_password(password, stored["amina"]["hash"])
+    assert (state / "accounts.json").stat().st_mode & 0o777 == 0o600
+    # Again, with one more trainee: the others keep their passwords.
+    names.write_text("workshop: May\ntrainers: [sara]\ntrainees: [amina, bilal, chidi]\n")
+    assert accounts.main(run) == 0
+    sheet = capsys.readouterr().out
+    assert "amina" in sheet and "(unchanged)" in sheet
+    again = workshopauth.load_accounts(state)["accounts"]
+    assert workshopauth.check_password(password, again["amina"]["hash"])
+    names.write_text("workshop: May\ntrainers: [Sara Q]\n")
+    assert accounts.main(run) == 1
+    assert "lowercase letters" in capsys.readouterr().out
+
+
+def test_the_kubernetes_values_carry_the_same_settings_as_the_hub_on_one_machine(tmp_path):
+    import yaml
+
+    from cmcourse.serve import voila_args
+
+    values = yaml.safe_load((HUB / "z2jh" / "values.yaml").read_text())
+    config = (HUB / "jupyterhub_config.py").read_text()
+    kinds = ("--VoilaConfiguration.", "--MappingKernelManager.")
+    voila = [a for a in voila_args(0) if a.startswith(kinds)]
+    assert values["hub"]["config"]["KubeSpawner"]["args"] == [
+        *voila,
+        "--ServerApp.terminals_enabled=False",
+    ]
+    assert '"--ServerApp.terminals_enabled=False"' in config
+    assert values["singleuser"]["defaultUrl"] == "/voila/render/course/index.ipynb"
+    assert f'c.Spawner.default_url = "{values["singleuser"]["defaultUrl"]}"' in config
+    role = values["hub"]["loadRoles"]["cm101-trainer"]
+    for scope in role["scopes"]:
+        assert f'"{scope}"' in config
+    assert role["groups"] == [workshopauth.TRAINERS_GROUP]
+    assert values["cull"]["timeout"] == 3600 and '"CM101_IDLE_SERVER", "3600"' in config
+    compile(values["hub"]["extraConfig"]["cm101"], "hub.extraConfig.cm101", "exec")
+    mounts = values["singleuser"]["storage"]["extraVolumeMounts"]
+    progress = {"name": "cm101-progress", "mountPath": "/srv/cm101/progress"}
+    assert {**progress, "subPath": "{username}"} in mounts
+    assert values["singleuser"]["extraEnv"]["CM101_DATA_DIR"] == "/srv/cm101/progress"
+    # The pod's start names the trainee's progress file after their account, as on one machine.
+    hook = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"][-1]
+    assert hook.startswith('python /opt/cm101/hub/trainee_setup.py "$JUPYTERHUB_USER"')
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "fontlist-v390.json").write_text("{}")
+    env = values["singleuser"]["extraEnv"] | {
+        "HOME": str(tmp_path / "home"),
+        "CM101_DATA_DIR": str(tmp_path / "progress"),
+        "MPLCONFIGDIR": str(tmp_path / "home" / ".matplotlib"),
+    }
+    (tmp_path / "home").mkdir()
+    done = subprocess.run(
+        [sys.executable, str(HUB / "trainee_setup.py"), "amina", str(ROOT / "course"), str(fonts)],
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    store = ProgressStore("amina", tmp_path / "progress")
+    assert store.name == "amina"
+    store.close()
+    assert (tmp_path / "home" / "course" / "index.ipynb").is_file()
+    assert (tmp_path / "home" / ".matplotlib" / "fontlist-v390.json").is_file()
+
+
+# -- the running hub ----------------------------------------------------------------------------
+@dataclass
+class Hub:
+    """The throwaway hub, with its three accounts by role."""
+
+    running: ThrowawayHub
+    trainer: str
+    amina: str
+    bilal: str
+
+    def __getattr__(self, name: str):  # url, state, exchange, passwords, proc, stop()...
+        return getattr(self.running, name)
+
+    def progress(self, name: str) -> Path:
+        return self.state / "progress" / name
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    if os.geteuid() != 0:
+        pytest.skip("the hub runs as root")
+    tag = secrets.token_hex(3)
+    trainer, amina, bilal = f"sara-{tag}", f"amina-{tag}", f"bilal-{tag}"
+    log = tmp_path_factory.mktemp("hub") / "hub.log"
+    env = {"CM101_LIVE_REFRESH": "2"}
+    with ThrowawayHub([trainer], [amina, bilal], log=log, env=env) as running:
+        yield Hub(running, trainer, amina, bilal)
+
+
+def sign_in(browser, hub: Hub, name: str, password: str | None = None):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password or hub.passwords[name])
+    page.click("#login_submit")
+    return context, page
+
+
+def course_page(hub: Hub, name: str, path: str) -> str:
+    return f"{hub.url}/user/{name}/voila/render/course/{path}"
+
+
+def as_trainee(hub: Hub, name: str, *cmd: str) -> subprocess.CompletedProcess:
+    """A command run as the trainee's system account, with their server's settings: what
+    their kernels (or a terminal, were one open) could do."""
+    import pwd
+
+    pw = pwd.getpwnam(accounts.system_name(name))
+    runtime = hub.state / "python" / "bin" / "python"
+    python = str(runtime if runtime.exists() else sys.executable)
+    env = {
+        "HOME": pw.pw_dir,
+        "USER": pw.pw_name,
+        "PATH": f"{Path(python).parent}:/usr/bin:/bin",
+        "JUPYTERHUB_USER": name,
+        "CM101_EXCHANGE": str(hub.exchange),
+        "JUPYTER_CONFIG_PATH": f"{HUB / 'trainee'}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
+    }
+    return subprocess.run(
+        [python if c == "python" else c for c in cmd],
+        user=pw.pw_uid,
+        group=pw.pw_gid,
+        extra_groups=[],
+        cwd=pw.pw_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def trainees(hub, browser):
+    """Amina and Bilal signed in, each in a browser of their own, on the page they land on."""
+    pages = {}
+    for name in (hub.amina, hub.bilal):
+        _context, page = sign_in(browser, hub, name)
+        page.wait_for_selector(".cm-map", timeout=90_000)
+        pages[name] = page
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def tries(hub: Hub, name: str, question: str) -> int:
+    store = ProgressStore(name, hub.progress(name))
+    try:
+        return store.current().tries.get(question, 0)
+    finally:
+        store.close()
+
+
+@as_root
+def test_a_trainee_signs_in_and_lands_in_the_course_greeted_by_name(hub, browser, trainees):
+    context, page = sign_in(browser, hub, hub.amina, "not-the-password")
+    page.wait_for_selector("text=Invalid username or password")
+    context.close()
+    for name, page in trainees.items():
+        assert page.url == course_page(hub, name, "index.ipynb")
+        assert f"Welcome, {name}." in page.inner_text(".cm-map")
+        assert "Your name or trainee ID" not in page.inner_text("body")  # the hub says who
+
+
+@as_root
+def test_progress_is_saved_for_the_trainee_and_no_other_trainee_can_read_it(hub, trainees):
+    page = trainees[hub.amina]
+    # The course map's links lead to the trainee's own server.
+    with page.expect_navigation(url="**/1_1_what_is_case_management.ipynb", timeout=60_000):
+        page.get_by_role("link", name="1.1 What is case management?").click()
+    page.wait_for_selector(".cm-header", timeout=60_000)
+    assert page.url == course_page(hub, hub.amina, "module1/1_1_what_is_case_management.ipynb")
+    page.get_by_role("radio", name="f. a and b").check()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(".cm-wrong")
+    page.get_by_role("radio", name="g. All of the above").check()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(".cm-right")
+    store = ProgressStore(hub.amina, hub.progress(hub.amina))
+    saved = store.current()
+    store.close()
+    assert saved.answers["m1-key-messages"]["correct"] and saved.tries["m1-key-messages"] == 2
+
+    # Bilal, signed in, cannot open Amina's course server through the hub...
+    other = trainees[hub.bilal]
+    reply = other.goto(course_page(hub, hub.amina, "index.ipynb"))
+    assert reply.status == 403 and "You do not have permission" in other.inner_text("body")
+    # ...nor read her progress file with his own account, whatever code he runs.
+    read = as_trainee(hub, hub.bilal, "python", "-c", f"open({str(store.path)!r}, 'rb').read()")
+    assert read.returncode != 0 and "PermissionError" in read.stderr
+    listing = as_trainee(hub, hub.bilal, "ls", str(hub.state / "progress"))
+    assert listing.returncode != 0 and hub.amina not in listing.stdout
+
+
+@as_root
+def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, tmp_path):
+    course = tmp_path / "workshop"
+    shutil.copytree(ROOT / "workshop" / "source", course / "source")
+    shutil.copy(ROOT / "workshop" / "nbgrader_config.py", course)
+    exchange = f"--Exchange.root={hub.exchange}"
+
+    def nbgrader(*args: str) -> None:  # as the trainer, in the course folder (nbgrader needs
+        env = os.environ | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}  # alembic)
+        done = subprocess.run(
+            [str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    nbgrader("generate_assignment", "module1")
+    nbgrader("release_assignment", "module1", exchange)
+
+    for step in ("fetch_assignment", "submit"):
+        done = as_trainee(hub, hub.amina, "python", "-m", "nbgrader", step, "module1")
+        assert done.returncode == 0, done.stdout + done.stderr
+    inbound = hub.exchange / "cm101" / "inbound"
+    assert [p.name.split("+")[0] for p in inbound.iterdir()] == [hub.amina]
+
+    # Bilal can hand in but not look in: the inbound folder cannot be listed...
+    peek = as_trainee(hub, hub.bilal, "ls", str(inbound))
+    assert peek.returncode != 0 and "Permission denied" in peek.stderr
+    # ...nor can the course's folder be moved aside for one of his own (the sticky bit).
+    swap = as_trainee(hub, hub.bilal, "mv", str(hub.exchange / "cm101"), str(hub.exchange / "x"))
+    assert swap.returncode != 0 and (hub.exchange / "cm101").is_dir()
+
+    nbgrader("collect", "module1", exchange)
+    assert (course / "submitted" / hub.amina / "module1" / "module1.ipynb").is_file()
+
+
+@as_root
+def test_the_live_view_shows_both_trainees_to_the_trainer_only_and_keeps_up(hub, browser, trainees):
+    live = f"{hub.url}/services/cm101-live/"
+    other = trainees[hub.bilal]
+    reply = other.goto(live)
+    assert reply.status == 403 and hub.amina not in other.inner_text("body")
+
+    trainer, view = sign_in(browser, hub, hub.trainer)
+    view.wait_for_selector(".cm-map", timeout=90_000)
+    assert view.goto(live).status == 200
+    table = view.inner_text("#live table")
+    assert hub.amina in table and hub.bilal in table and hub.trainer not in table
+
+    # Amina gets stuck on page 1.2, then finds the answer: the open view follows by itself.
+    page = trainees[hub.amina]
+    page.goto(course_page(hub, hub.amina, "module1/1_2_core_steps.ipynb"))
+    page.wait_for_selector(".cm-header", timeout=60_000)
+    page.get_by_role("radio", name="c. Identification - Registration").check()
+    for n in (1, 2, 3):  # each try saved before the next
+        page.get_by_role("button", name="Check my answer").first.click()
+        deadline = time.monotonic() + 30
+        while tries(hub, hub.amina, "m1-six-steps") < n and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert tries(hub, hub.amina, "m1-six-steps") == 3
+    stuck = view.wait_for_selector("tr.cm-stuck", timeout=20_000).inner_text()
+    assert hub.amina in stuck and "m1-six-steps" in stuck and "3 wrong tries in a row" in stuck
+    assert "1.2 Core steps" in stuck
+    page.get_by_role("radio", name="b. Identification and registration").check()
+    page.get_by_role("button", name="Check my answer").first.click()
+    page.wait_for_selector(".cm-right")
+    view.wait_for_selector("tr.cm-stuck", state="detached", timeout=20_000)
+    assert "0 stuck" in view.inner_text(".cm-summary")
+    trainer.close()
+
+
+@as_root
+def test_stopping_the_hub_stops_every_process_it_started(hub):
+    kinds = " ".join(" ".join(p.cmdline()) for p in hub.processes())
+    assert "configurable-http-proxy" in kinds and "jupyterhub.singleuser" in kinds
+    assert "live_service.py" in kinds and "jupyterhub_idle_culler" in kinds
+    assert hub.stop() == []
+    uids = {hub.uid(n) for n in (hub.amina, hub.bilal, hub.trainer)}
+    assert not [p for p in psutil.process_iter(["uids"]) if p.info["uids"].real in uids]
