@@ -114,10 +114,6 @@ class Outcome:
         return self.problem is None
 
 
-def questions_filling(form: str) -> list[str]:
-    return [item.prompt for item in decisions() if item.fills.form == form]
-
-
 # How far into case.yaml's operations each step of the case study goes (the services
 # provided form of step 4 is dated after the review, so steps 4 and 5 end together).
 STEP_UNTIL: dict[str, int | None] = {"1": 2, "2": 4, "3": 6, "4": 10, "5": 10, "6": None}
@@ -152,8 +148,8 @@ def _replay_until_problem(changes: dict[str, dict[str, Any]], form: str, step: s
 
 def _sentence(refusal: Any) -> str:
     return (
-        f"cmsim refused this: {refusal.rule}. {refusal.expected} But {refusal.happened} "
-        f"What to do: {refusal.todo}"
+        f"The case management rules refuse this ({refusal.rule}). {refusal.expected} "
+        f"But {refusal.happened} What to do: {refusal.todo}"
         + (f" (Guidelines: {refusal.source})" if refusal.source else "")
     )
 

@@ -26,7 +26,7 @@ OK = "#1b5e20"
 BAD = "#b71c1c"
 
 
-def _outcome_html(outcome: casework.Outcome, step: str) -> str:
+def _outcome_html(outcome: casework.Outcome) -> str:
     if outcome.problem:
         return (
             f'<div role="alert" style="border-left: 5px solid {BAD}; padding: 0.4em 0.8em; '
@@ -35,8 +35,8 @@ def _outcome_html(outcome: casework.Outcome, step: str) -> str:
             "answers are kept.</div>"
         )
     return (
-        f'<p style="color: {OK}"><strong>✓ cmsim accepted every step of your file so far.</strong>'
-        "</p>"
+        f'<p style="color: {OK}"><strong>✓ The case management rules accept every step of '
+        "your file so far.</strong></p>"
     )
 
 
@@ -66,7 +66,7 @@ def step_html(attempt: Any, step: str, plan_actions: list[dict] | None = None) -
     return (
         STYLE + f"<p>You have made {made} of the {len(ids)} decisions of this step. Where you have "
         "not yet decided, your file uses the seed's form.</p>"
-        + _outcome_html(outcome, step)
+        + _outcome_html(outcome)
         + _comparison_html(step, outcome)
     )
 
@@ -170,7 +170,7 @@ def whole_file_html(attempt: Any, who: str, plan_actions: list[dict] | None = No
     return (
         STYLE
         + "<h2>Your file</h2>"
-        + _outcome_html(outcome, "6")
+        + _outcome_html(outcome)
         + downloads
         + timeline(yours, casework.as_of(yours), "Your copy of Nadia's file")
         + "<h2>The seed's file</h2>"
