@@ -25,7 +25,14 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmcourse.serve import PREHEATED, free_port, voila_command, wait_until_up  # noqa: E402
+from cmcourse.serve import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PREHEATED,
+    free_port,
+    voila_command,
+    wait_until_up,
+)
 from cmcourse.store import ProgressStore, new_trainee_id  # noqa: E402
 
 PAGES = {
@@ -35,14 +42,6 @@ PAGES = {
         "button:has-text('Take a break and continue later')",
     ),
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def kernels(server: psutil.Process) -> dict[int, float]:
@@ -159,7 +158,7 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         cold = run_server(0, Path(tmp) / "cold", args.loads, browser)
         report("Cold start: a kernel is started for each page load", cold)
         warm = run_server(1, Path(tmp) / "warm", args.loads, browser)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,16 @@ from pathlib import Path
 from .paths import ROOT
 
 MAP_PATH = "voila/render/course/index.ipynb"
+# Debian's Chromium, as the browser tests and benchmarks drive it (headless, no network).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # The course map, the introduction and Module 1: where a workshop's trainees all start.
 PREHEATED = [
     "course/index.ipynb",

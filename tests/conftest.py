@@ -3,20 +3,11 @@ download, only package registries)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from cmcourse.serve import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
