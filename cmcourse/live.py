@@ -25,7 +25,7 @@ from typing import Any
 from .bank import ModuleBank, load_bank
 from .outline import Outline, load_outline
 from .progress import items_on, overall
-from .report import CODE_VARIABLE, REPORT_STYLE, TraineeFile, read_progress, unlock
+from .report import CODE_VARIABLE, REPORT_STYLE, TraineeFile, read_progress, trainer_gate
 from .store import ProgressStore, all_trainees
 
 log = logging.getLogger("cm101")
@@ -264,66 +264,39 @@ def live_page(folder: Path | None = None, every: float | None = None) -> None:
 
 def _gate_widgets(folder: Path | None, every: float) -> None:
     import asyncio
-    import time
 
-    import ipywidgets as w
-    from IPython.display import display
-
-    from .page import show
-    from .safety import friendly, safe
+    from .safety import friendly
     from .store import data_dir
 
-    show('<h1 class="cm-map">CM 101: live view of the workshop</h1>')
-    if not os.environ.get(CODE_VARIABLE, "").strip():
-        hub = f" {ON_HUB}" if os.environ.get("JUPYTERHUB_USER") else ""
-        show(f'<div class="cm-notice" role="alert">{escape(NO_CODE + hub)}</div>')
-        return
-    code = w.Password(
-        description="Trainer code:",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="24em"),
-    )
-    button = w.Button(description="Open the live view", button_style="primary")
-    message = w.HTML()
-    view = w.HTML(layout=w.Layout(width="100%"))
     folders = [folder or data_dir()]
 
-    def refresh() -> None:
-        try:
-            view.value = live_html(snapshot(folders))
-        except Exception as exc:  # one bad moment must not stop the refreshing
-            view.value = friendly(exc)
+    def open_view(view: Any) -> str:
+        def refresh() -> None:
+            try:
+                view.value = live_html(snapshot(folders))
+            except Exception as exc:  # one bad moment must not stop the refreshing
+                view.value = friendly(exc)
 
-    async def keep_fresh() -> None:
-        while True:
-            await asyncio.sleep(every)
-            refresh()
+        async def keep_fresh() -> None:
+            while True:
+                await asyncio.sleep(every)
+                refresh()
 
-    def tell(html: str) -> None:
-        message.value = html
-
-    @safe(tell)
-    def open_view(_: Any = None) -> None:
-        gate = unlock(code.value)
-        code.value = ""
-        if not gate.open:
-            log.warning("live view: a wrong or empty code was entered")
-            time.sleep(1)  # slows down guessing
-            message.value = f'<p class="cm-error" role="alert">{escape(gate.message)}</p>'
-            return
         refresh()
-        box.layout.display = "none"
-        message.value = (
+        # The kernel's own event loop runs the refresh between widget messages.
+        asyncio.get_event_loop().create_task(keep_fresh())
+        return (
             f'<p role="status">Live view open: it refreshes by itself every {every:g} '
             "seconds while this page stays open.</p>"
         )
-        # The kernel's own event loop runs the refresh between widget messages.
-        asyncio.get_event_loop().create_task(keep_fresh())
 
-    button.on_click(open_view)
-    intro = w.HTML(
-        "<p>Which trainee is on which page, how far each has got and who is stuck. For "
-        "trainers only: type the trainer code to open it.</p>"
+    hub = f" {ON_HUB}" if os.environ.get("JUPYTERHUB_USER") else ""
+    trainer_gate(
+        title="CM 101: live view of the workshop",
+        intro="Which trainee is on which page, how far each has got and who is stuck. For "
+        "trainers only: type the trainer code to open it.",
+        button="Open the live view",
+        what="live view",
+        no_code=NO_CODE + hub,
+        on_open=open_view,
     )
-    box = w.VBox([intro, w.HBox([code, button])])
-    display(w.VBox([box, message, view]))

@@ -828,6 +828,30 @@ def report_page(folder: Path | None = None) -> None:
 
 
 def _gate_widgets(folder: Path | None) -> None:
+    def open_report(content: Any) -> str:
+        content.value = report_html(folder)
+        return (
+            '<p role="status" aria-live="polite">Report opened, with the progress saved up to '
+            "now. Reload the page to see newer work (you will need the code again).</p>"
+        )
+
+    trainer_gate(
+        title="CM 101: trainer report",
+        intro="This report shows every trainee's results. It is for trainers only: type the "
+        "trainer code to open it.",
+        button="Open the report",
+        what="trainer report",
+        no_code=NO_CODE,
+        on_open=open_report,
+    )
+
+
+def trainer_gate(
+    title: str, intro: str, button: str, what: str, no_code: str, on_open: Any
+) -> None:
+    """A page for trainers only: the trainer code opens it, then `on_open(content)` fills
+    the content widget and returns the status to show. Without a code set, `no_code` says
+    how to set one; a wrong code is logged and slowed down."""
     import time
 
     import ipywidgets as w
@@ -836,45 +860,36 @@ def _gate_widgets(folder: Path | None) -> None:
     from .page import show
     from .safety import safe
 
-    show('<h1 class="cm-map">CM 101: trainer report</h1>')
+    show(f'<h1 class="cm-map">{escape(title)}</h1>')
     if not code_is_set():
-        show(f'<div class="cm-notice" role="alert">{escape(NO_CODE)}</div>')
+        show(f'<div class="cm-notice" role="alert">{escape(no_code)}</div>')
         return
     code = w.Password(
         description="Trainer code:",
         style={"description_width": "initial"},
         layout=w.Layout(width="24em"),
     )
-    button = w.Button(
-        description="Open the report", button_style="primary", tooltip="Open the trainer report"
-    )
+    open_button = w.Button(description=button, button_style="primary", tooltip=button)
     message = w.HTML()
-    report = w.HTML(layout=w.Layout(width="100%"))
+    content = w.HTML(layout=w.Layout(width="100%"))
 
     def tell(html: str) -> None:
         message.value = html
 
     @safe(tell)
-    def open_report(_: Any = None) -> None:
+    def open_page(_: Any = None) -> None:
         gate = unlock(code.value)
         code.value = ""
         if not gate.open:
-            log.warning("trainer report: a wrong or empty code was entered")
+            log.warning("%s: a wrong or empty code was entered", what)
             time.sleep(1)  # slows down guessing
             message.value = f'<p class="cm-error" role="alert">{escape(gate.message)}</p>'
             return
-        message.value = '<p role="status">Preparing the report…</p>'
-        report.value = report_html(folder)
+        message.value = '<p role="status">Opening…</p>'
+        status = on_open(content)
         box.layout.display = "none"
-        message.value = (
-            '<p role="status" aria-live="polite">Report opened, with the progress saved up to '
-            "now. Reload the page to see newer work (you will need the code again).</p>"
-        )
+        message.value = status
 
-    button.on_click(open_report)
-    intro = w.HTML(
-        "<p>This report shows every trainee's results. It is for trainers only: type the "
-        "trainer code to open it.</p>"
-    )
-    box = w.VBox([intro, w.HBox([code, button])])
-    display(w.VBox([box, message, report]))
+    open_button.on_click(open_page)
+    box = w.VBox([w.HTML(f"<p>{escape(intro)}</p>"), w.HBox([code, open_button])])
+    display(w.VBox([box, message, content]))
