@@ -125,7 +125,7 @@ def trainee_case(changes: dict[str, dict[str, Any]], step: str = "6") -> Outcome
     try:
         return Outcome(replay(NADIA_CASE, changes=changes, until=STEP_UNTIL[step]))
     except ReplayRefused as refused:
-        return Outcome(refused.case, _sentence(refused.refusal))
+        return Outcome(refused.case, f"The case management rules refuse this. {refused.refusal}")
     except FileProblem as problem:
         form = problem.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         title = FORM_TITLES.get(form, form)
@@ -144,14 +144,6 @@ def _replay_until_problem(changes: dict[str, dict[str, Any]], form: str, step: s
         return refused.case
     except FileProblem:
         return reference_case()
-
-
-def _sentence(refusal: Any) -> str:
-    return (
-        f"The case management rules refuse this ({refusal.rule}). {refusal.expected} "
-        f"But {refusal.happened} What to do: {refusal.todo}"
-        + (f" (Guidelines: {refusal.source})" if refusal.source else "")
-    )
 
 
 # -- drafting the plan's actions ---------------------------------------------------------
