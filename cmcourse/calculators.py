@@ -14,7 +14,7 @@ from cmsim.staffing import staffing_for, team_findings
 from cmsim.timeline import plan_ahead
 from cmsim.vocab import RiskLevel
 
-from .caseview import STYLE, table_html
+from .htmlparts import STYLE, table_html
 from .safety import safe
 
 BUDGET_ITEMS = [  # 004 §2.3, Financial Resources

@@ -18,8 +18,9 @@ from cmsim.forms.feedback import NEGATIVE_ITEMS, RATED
 from cmsim.timeline import deadlines
 from cmsim.vocab import RiskLevel
 
-from .caseview import STATUS_WORDS, table_html
+from .caseview import STATUS_WORDS
 from .figures import BLUE, GREEN, INK, ORANGE, RED, picture_html
+from .htmlparts import table_html
 
 RISK_COLOURS = {RiskLevel.HIGH: "#f4c7c3", RiskLevel.MEDIUM: "#fde2b8", RiskLevel.LOW: "#d4ecd9"}
 STATUS_STYLE = {  # deadline status: colour and marker, so colour is never the only cue

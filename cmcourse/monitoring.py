@@ -33,8 +33,8 @@ from cmsim.indicators import MonthlyProgress, MonthlySeries, monthly_progress, m
 from cmsim.simulator import Scenario, SimParams, SimulationResult, simulate
 from cmsim.sop import DEFAULT_SOP, SOP
 
-from .caseview import STYLE, table_html
 from .figures import BLUE, INK, RED, png
+from .htmlparts import STYLE, table_html
 from .store import data_dir
 
 START = dt.date(2022, 1, 1)

@@ -13,8 +13,8 @@ from cmsim.checklist import evaluate
 
 from . import casework
 from .casefigures import feedback_chart, timeline
-from .caseview import STYLE, download_link, table_html
 from .formview import form_html
+from .htmlparts import STYLE, download_link, table_html
 from .printable import to_html, to_pdf
 from .safety import friendly, safe
 

@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 
 from . import identity
 from .bank import find, load_bank
-from .caseview import download_link
+from .htmlparts import download_link
 from .outline import Page, load_outline, url_for
 from .progress import module_label, overall, page_progress, part_progress
 from .render import ReflectionView, question_view

@@ -31,7 +31,7 @@ from cmsim.planner import (
 )
 from cmsim.sop import DEFAULT_SOP, SOP
 
-from .caseview import STYLE, download_link, table_html
+from .htmlparts import STYLE, download_link, table_html
 from .safety import friendly, safe
 from .store import ProgressStore
 

@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .bank import ModuleBank, load_bank
-from .caseview import download_link
+from .htmlparts import download_link
 from .progress import results
 from .store import Attempt, ProgressStore, all_trainees
 

@@ -60,7 +60,9 @@ def voila_args(
         # Voilà would keep `preheat` kernels waiting for EVERY notebook under the root (60 and
         # more: gigabytes, and minutes of CPU at start). Only the pages a class opens together
         # at the start of a workshop get a pool; the others start their kernel on request.
-        pools = {"default": {"pool_size": 0}} | {page: {"pool_size": preheat} for page in PREHEATED}
+        pools = {"default": {"pool_size": 0}} | {
+            page: {"pool_size": preheat} for page in preheated or PREHEATED
+        }
         args += [
             "--preheat_kernel=True",
             "--pool_size=0",

@@ -26,7 +26,7 @@ from cmsim.dates import fmt
 from cmsim.errors import CmsimError
 from cmsim.replay import replay
 
-from .caseview import download_link
+from .htmlparts import download_link
 from .page import CoursePage
 from .paths import CASESTUDIES
 from .printable import to_html, to_pdf
