@@ -31,6 +31,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The course's Voilà template (share/jupyter/voila/templates/cm101): Jupyter finds it through
+# JUPYTER_PATH, set by voila_command here and by the hub's spawner and image.
+JUPYTER_DATA = ROOT / "share" / "jupyter"
+TEMPLATE = "cm101"
+WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 # The course map, the introduction and Module 1: where a workshop's trainees all start.
 PREHEATED = [
     "course/index.ipynb",
@@ -48,6 +53,7 @@ def voila_args(
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--no-browser",
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
         # The trainee's identity travels in a cookie, which the kernel reads from its env.
         "--VoilaConfiguration.http_header_envs=Cookie",
@@ -55,6 +61,9 @@ def voila_args(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={max(1, min(30, cull_idle // 4))}",
         "--MappingKernelManager.cull_connected=False",
+        # Only the widget managers: the other JupyterLab extensions in the environment
+        # (nbgrader's, the notebook's) fail to load in Voilà and slow every page down.
+        f"--VoilaConfiguration.extension_allowlist={json.dumps(WIDGET_EXTENSIONS)}",
     ]
     if preheat > 0:
         # Voilà would keep `preheat` kernels waiting for EVERY notebook under the root (60 and
@@ -75,7 +84,14 @@ def voila_command(
     port: int, preheat: int = 0, cull_idle: int = 120, preheated: list[str] | None = None
 ) -> list[str]:
     voila = Path(sys.executable).with_name("voila")
-    return [str(voila), *voila_args(port, preheat, cull_idle, preheated)]
+    path = jupyter_path(os.environ.get("JUPYTER_PATH"))
+    args = voila_args(port, preheat, cull_idle, preheated)
+    return ["env", f"JUPYTER_PATH={path}", str(voila), *args]
+
+
+def jupyter_path(existing: str | None = None) -> str:
+    """JUPYTER_PATH with the course's own Jupyter data (its Voilà template) first."""
+    return os.pathsep.join([str(JUPYTER_DATA), *([existing] if existing else [])])
 
 
 def free_port() -> int:

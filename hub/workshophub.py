@@ -18,6 +18,8 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado import web
 from traitlets import Unicode
 
+from cmcourse.serve import jupyter_path
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: trainers' commands agree
 
@@ -74,7 +76,7 @@ class WorkshopSpawner(LocalProcessSpawner):
         )
         # The Jupyter data of the hub's environment (Voilà templates, widget and nbgrader
         # extensions), also when trainees run the Python made by trainee_python().
-        env["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
+        env["JUPYTER_PATH"] = jupyter_path(str(venv / "share" / "jupyter"))
         # `python` and the scripts next to it are the trainees' own Python (see trainee_python).
         python_bin = str(Path(self.cmd[0]).parent)
         env["PATH"] = os.pathsep.join([python_bin, env.get("PATH", os.defpath)])

@@ -163,6 +163,27 @@ def test_the_answer_key_is_not_served_to_browsers(server):
         assert "answer: g" not in body
 
 
+def test_a_page_works_where_the_internet_never_answers(server, browser):
+    """In a camp the line may be down or held by a captive portal: nothing a page needs may
+    come from outside the course's server, or the browser waits on it before drawing."""
+    base, _ = server
+    context = browser.new_context()
+    outside = []
+
+    def hold(route):  # never answered, as a dead satellite link or a captive portal
+        outside.append(route.request.url)
+
+    context.route(lambda url: not url.startswith("http://127.0.0.1:"), hold)
+    page = context.new_page()
+    sign_in(page, base, "Offline Trainee")
+    open_page(page, base + "course/module1/1_2_core_steps.ipynb")
+    page.get_by_role("radio", name="b. Identification and registration").check()
+    page.get_by_role("button", name="Check my answer").first.click()
+    page.wait_for_selector(".cm-right")
+    assert outside == []
+    context.close()
+
+
 def test_a_question_can_be_answered_with_the_keyboard_alone(server, browser):
     base, _ = server
     context = browser.new_context()
@@ -291,3 +312,61 @@ def test_a_nadia_decision_is_answered_back_by_the_rules_at_once(server, browser)
     page.locator(".cm-yourfile").locator(accepted).wait_for()
     assert "Traceback" not in page.content()
     context.close()
+
+
+def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browser):
+    """A preheated kernel runs its page before anyone asks: it must still show the progress
+    of the trainee whose browser asked, never the next one's, whether the pool is full or dry."""
+    import time
+
+    import psutil
+
+    from cmcourse.identity import COOKIE
+    from cmcourse.store import ProgressStore, new_trainee_id
+
+    page_path = "course/module1/1_2_core_steps.ipynb"
+    port = free_port()
+    env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    env.pop("JUPYTERHUB_USER", None)
+    proc = subprocess.Popen(
+        voila_command(port, preheat=1, preheated=[page_path]),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/voila/render/"
+        assert wait_until_up(base, 90)
+        server = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 90  # the pool's kernel starts and runs the page
+        while time.monotonic() < deadline:
+            if any("ipykernel" in " ".join(c.cmdline()) for c in server.children(True)):
+                break
+            time.sleep(0.5)
+        time.sleep(5)
+        people = {}
+        for name, answer in (("Preheat One", "c"), ("Preheat Two", None)):
+            trainee = new_trainee_id()
+            store = ProgressStore(trainee, tmp_path)
+            store.set_name(name)
+            if answer:
+                store.save_answer("m1-six-steps", answer, False, 0, 1)
+            context = browser.new_context()
+            cookie = {"name": COOKIE, "value": trainee, "domain": "127.0.0.1", "path": "/"}
+            context.add_cookies([cookie])
+            people[name] = context
+        for name, context in people.items():  # the first finds the pool full, the next dry
+            page = context.new_page()
+            open_page(page, base + page_path)
+            assert name in page.inner_text(".cm-header")
+            radio = page.get_by_role("radio", name="c. Identification - Registration")
+            if name == "Preheat One":
+                page.wait_for_selector(".cm-wrong")
+                assert radio.is_checked()
+            else:
+                assert page.locator(".cm-feedback").count() == 0 and not radio.is_checked()
+            context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
