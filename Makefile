@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
+# Kernels kept waiting for the course map, the introduction and Module 1 (see README: Speed).
+PREHEAT ?= 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup serve test lint bench clean hub hub-accounts
@@ -37,7 +39,7 @@ hub-accounts: setup
 	$(BIN)/python hub/accounts.py create $(ACCOUNTS)
 
 serve: setup
-	$(BIN)/python -m cmcourse.serve --port=$(PORT) $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/python -m cmcourse.serve --port=$(PORT) --preheat=$(PREHEAT) $(if $(NO_BROWSER),--no-browser,)
 
 test: setup
 	$(BIN)/ruff check .

@@ -101,9 +101,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, seconds: float = 60) -> bool:
+def port_is_free(port: int) -> bool:
+    """No server listens on the port (connections closing after a stopped server don't count,
+    as Voilà itself reuses the address)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_until_up(url: str, seconds: float = 60, server: subprocess.Popen | None = None) -> bool:
+    """True once the server at `url` answers; False after `seconds` or if `server` exits."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (server is None or server.poll() is None):
         try:
             with urllib.request.urlopen(url.rsplit("/voila", 1)[0] + "/", timeout=2):
                 return True
@@ -120,20 +133,32 @@ def main(argv: list[str] | None = None) -> int:
         "--preheat",
         type=int,
         default=0,
-        help="kernels kept warm per page (0: start one per page load)",
+        help="kernels kept waiting for the course map, introduction and Module 1 pages "
+        "(0: every page load starts its kernel)",
     )
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/{MAP_PATH}"
+    if not port_is_free(args.port):
+        print(
+            f"Port {args.port} is already in use on this machine: the course may already be "
+            f"running at {url}\nTo start another server, choose a free port, e.g. "
+            "`make serve PORT=9000`.",
+            file=sys.stderr,
+        )
+        return 1
     server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
     # Draw the monitoring dashboards once, beside Voilà, so no trainee waits for them.
     subprocess.Popen([sys.executable, "-m", "cmcourse.monitoring"], cwd=ROOT)
     # Stopping the launcher (Ctrl+C or a kill) stops Voilà too.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        if wait_until_up(url):
+        if wait_until_up(url, 120, server):
             print(f"\nCM 101 is ready: {url}\n(Ctrl+C stops the server.)\n", flush=True)
             if not args.no_browser:
                 webbrowser.open(url)
+        else:
+            print("Voilà did not start: its messages above say why.", file=sys.stderr)
+            server.terminate()
         return server.wait()
     except KeyboardInterrupt:
         server.terminate()

@@ -1,0 +1,70 @@
+"""The README's first command: `make serve` runs `python -m cmcourse.serve`, which starts Voilà
+on 127.0.0.1, prints the course map's address and stops everything it started on Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+from cmcourse.serve import free_port, port_is_free
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve(tmp_path: Path, *args: str) -> subprocess.Popen:
+    env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    env.pop("JUPYTERHUB_USER", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cmcourse.serve", "--no-browser", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_serve_prints_the_course_map_address_and_stops_all_it_started(tmp_path):
+    port = free_port()
+    proc = serve(tmp_path, f"--port={port}", "--preheat=1")
+    try:
+        line = ""
+        deadline = time.monotonic() + 150
+        while "CM 101 is ready" not in line and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, proc.stderr.read()
+        url = line.split("CM 101 is ready: ", 1)[1].strip()
+        assert url == f"http://127.0.0.1:{port}/voila/render/course/index.ipynb"
+        with urllib.request.urlopen(url, timeout=90) as reply:
+            page = reply.read().decode()
+        assert "Introduction to the Inter-Agency Guidelines" in page
+        assert "Traceback" not in page and "cdn.jsdelivr.net" not in page
+        # The preheated pages have their kernels waiting.
+        family = psutil.Process(proc.pid).children(recursive=True)
+        assert any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running())
+    finally:
+        proc.send_signal(signal.SIGTERM)  # as Ctrl+C in the terminal, or a service manager
+        proc.wait(timeout=60)
+    _, alive = psutil.wait_procs(family, timeout=30)
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    assert port_is_free(port)  # and `make serve` can start again at once
+
+
+def test_a_port_already_in_use_gets_a_plain_message(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = serve(tmp_path, f"--port={port}")
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert f"Port {port} is already in use" in err and "PORT=9000" in err
+    assert "Traceback" not in err + out
