@@ -4,8 +4,9 @@
 
 Targets (issue 3): a course page is interactive within 1.5 s of the request and no kernel
 exceeds 150 MB. Figures are printed with their ratio to the bare page measured in the same
-run, for Voilà's cold start and with preheated kernels (pool of 2; once the pool runs dry a
-load falls back to a cold start, which is measured too).
+run, for Voilà's cold start and with preheated kernels as `make serve` keeps them (one per
+page; loads back to back drain the pool, and a load then waits for a kernel starting, which
+is measured too).
 """
 
 from __future__ import annotations
