@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from .simulator import SimulationResult
+from .simulator import Event, SimulationResult
 from .vocab import RiskLevel
 
 __all__ = [
@@ -352,6 +353,22 @@ def _months(result: SimulationResult) -> tuple[list[str], list[int]]:
     return labels, month_of
 
 
+def _by_month(
+    events: list[Event], month_of: list[int], months: int, month_end: Callable[[int], None]
+) -> Iterator[tuple[int, Event]]:
+    """The events, each with its month's index. `month_end(m)` is called for every month m
+    once its last event is through, to record the state at that month's end (a month without
+    events repeats the state before it)."""
+    done = 0
+    for e in events:
+        while done < month_of[e.day]:
+            month_end(done)
+            done += 1
+        yield month_of[e.day], e
+    for m in range(done, months):
+        month_end(m)
+
+
 def monthly_series(result: SimulationResult) -> MonthlySeries:
     """Registrations, closures, transfers, services, and open cases and high-risk share at
     each month's end, per calendar month counted from the run's start date."""
@@ -361,20 +378,12 @@ def monthly_series(result: SimulationResult) -> MonthlySeries:
     open_cases: list[int] = [0] * n
     high_share: list[float | None] = [None] * n
     risk: dict[int, str] = {}
-    done = 0  # months whose end state has been recorded
 
-    def record_until(month: int) -> None:
-        nonlocal done
-        n_high = sum(1 for r in risk.values() if r == RiskLevel.HIGH)
-        for m in range(done, month):
-            open_cases[m] = len(risk)
-            high_share[m] = _pct(n_high, len(risk))
-        done = max(done, month)
+    def month_end(m: int) -> None:
+        open_cases[m] = len(risk)
+        high_share[m] = _pct(sum(1 for r in risk.values() if r == RiskLevel.HIGH), len(risk))
 
-    for e in result.events:
-        month = month_of[e.day]
-        if month > done:
-            record_until(month)
+    for month, e in _by_month(result.events, month_of, n, month_end):
         kind = e.kind
         if kind == "case_registered":
             registrations[month] += 1
@@ -390,7 +399,6 @@ def monthly_series(result: SimulationResult) -> MonthlySeries:
         elif kind == "case_transferred":
             transfers[month] += 1
             risk.pop(e.case, None)
-    record_until(n)
     return MonthlySeries(
         months=labels,
         registrations=registrations,
@@ -443,27 +451,19 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
     load_mean: list[float | None] = [None] * n
     assessed_pct: list[float | None] = [None] * n
     progress: list[float | None] = [None] * n
-    done = 0  # months whose end state has been recorded
 
-    def record_until(month: int) -> None:
-        nonlocal done
+    def month_end(m: int) -> None:
         counts = [loads[w] for w in active]
         open_cases = list(owner)
-        mean = sum(counts) / len(counts) if counts else None
-        high = sum(1 for c in open_cases if risk.get(c) == RiskLevel.HIGH)
-        share_assessed = _pct(sum(1 for c in open_cases if c in assessed), len(open_cases))
-        share_done = _pct(
+        caseworkers[m], load_max[m] = len(active), max(counts, default=0)
+        load_mean[m] = sum(counts) / len(counts) if counts else None
+        high_open[m] = sum(1 for c in open_cases if risk.get(c) == RiskLevel.HIGH)
+        assessed_pct[m] = _pct(sum(1 for c in open_cases if c in assessed), len(open_cases))
+        progress[m] = _pct(
             sum(completed[c] for c in open_cases), sum(planned[c] for c in open_cases)
         )
-        for m in range(done, month):  # a month without events repeats the state before it
-            caseworkers[m], load_mean[m], load_max[m] = len(active), mean, max(counts, default=0)
-            high_open[m], assessed_pct[m], progress[m] = high, share_assessed, share_done
-        done = max(done, month)
 
-    for e in result.events:
-        month = month_of[e.day]
-        if month > done:
-            record_until(month)
+    for month, e in _by_month(result.events, month_of, n, month_end):
         kind, case = e.kind, e.case
         if kind == "case_registered":
             registered[case] = e.day
@@ -493,7 +493,6 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
             active[e.caseworker] = None
         elif kind == "caseworker_left":
             active.pop(e.caseworker, None)
-    record_until(n)
     return MonthlyProgress(
         months=labels,
         caseworkers=caseworkers,
