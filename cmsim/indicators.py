@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
@@ -339,66 +338,52 @@ def compute_indicators(result: SimulationResult) -> Indicators:
     )
 
 
-def _months(result: SimulationResult) -> tuple[list[str], list[int]]:
-    """The run's calendar months ('2023-05') and, for each day of the run, its month's index."""
-    days, start = result.params.days, result.params.start_date
+def _by_month(result: SimulationResult) -> tuple[list[str], list[list[Event]]]:
+    """The run's calendar months ('2023-05') and its events month by month (a month without
+    events has an empty list)."""
+    start = result.params.start_date
     labels: list[str] = []
-    month_of: list[int] = []
-    for d in range(days):
+    month_of: list[int] = []  # each day of the run -> its month's index
+    for d in range(result.params.days):
         date = start + dt.timedelta(days=d)
         label = f"{date.year:04d}-{date.month:02d}"
         if not labels or labels[-1] != label:
             labels.append(label)
         month_of.append(len(labels) - 1)
-    return labels, month_of
-
-
-def _by_month(
-    events: list[Event], month_of: list[int], months: int, month_end: Callable[[int], None]
-) -> Iterator[tuple[int, Event]]:
-    """The events, each with its month's index. `month_end(m)` is called for every month m
-    once its last event is through, to record the state at that month's end (a month without
-    events repeats the state before it)."""
-    done = 0
-    for e in events:
-        while done < month_of[e.day]:
-            month_end(done)
-            done += 1
-        yield month_of[e.day], e
-    for m in range(done, months):
-        month_end(m)
+    months: list[list[Event]] = [[] for _ in labels]
+    for e in result.events:
+        months[month_of[e.day]].append(e)
+    return labels, months
 
 
 def monthly_series(result: SimulationResult) -> MonthlySeries:
     """Registrations, closures, transfers, services, and open cases and high-risk share at
     each month's end, per calendar month counted from the run's start date."""
-    labels, month_of = _months(result)
+    labels, by_month = _by_month(result)
     n = len(labels)
     registrations, closures, transfers, services = [0] * n, [0] * n, [0] * n, [0] * n
     open_cases: list[int] = [0] * n
     high_share: list[float | None] = [None] * n
     risk: dict[int, str] = {}
-
-    def month_end(m: int) -> None:
-        open_cases[m] = len(risk)
-        high_share[m] = _pct(sum(1 for r in risk.values() if r == RiskLevel.HIGH), len(risk))
-
-    for month, e in _by_month(result.events, month_of, n, month_end):
-        kind = e.kind
-        if kind == "case_registered":
-            registrations[month] += 1
-            risk[e.case] = e.detail[0]
-        elif kind == "service_provided":
-            services[month] += 1
-        elif kind in ("assessed", "risk_changed"):
-            if e.case in risk:
-                risk[e.case] = e.detail[-1]
-        elif kind == "case_closed":
-            closures[month] += 1
-            risk.pop(e.case, None)
-        elif kind == "case_transferred":
-            transfers[month] += 1
-            risk.pop(e.case, None)
+    for month, events in enumerate(by_month):
+        for e in events:
+            kind = e.kind
+            if kind == "case_registered":
+                registrations[month] += 1
+                risk[e.case] = e.detail[0]
+            elif kind == "service_provided":
+                services[month] += 1
+            elif kind in ("assessed", "risk_changed"):
+                if e.case in risk:
+                    risk[e.case] = e.detail[-1]
+            elif kind == "case_closed":
+                closures[month] += 1
+                risk.pop(e.case, None)
+            elif kind == "case_transferred":
+                transfers[month] += 1
+                risk.pop(e.case, None)
+        open_cases[month] = len(risk)
+        high_share[month] = _pct(sum(1 for r in risk.values() if r == RiskLevel.HIGH), len(risk))
     return MonthlySeries(
         months=labels,
         registrations=registrations,
@@ -436,7 +421,7 @@ class MonthlyProgress(BaseModel):
 
 def monthly_progress(result: SimulationResult) -> MonthlyProgress:
     """Month-end states and closures per calendar month, from the event log only."""
-    labels, month_of = _months(result)
+    labels, by_month = _by_month(result)
     n = len(labels)
     active: dict[int, None] = {}
     owner: dict[int, int] = {}  # open cases only
@@ -452,47 +437,46 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
     assessed_pct: list[float | None] = [None] * n
     progress: list[float | None] = [None] * n
 
-    def month_end(m: int) -> None:
+    for month, events in enumerate(by_month):
+        for e in events:
+            kind, case = e.kind, e.case
+            if kind == "case_registered":
+                registered[case] = e.day
+                risk[case] = e.detail[0]
+            elif kind == "assigned":
+                old = owner.get(case)
+                if old is not None:
+                    loads[old] -= 1
+                owner[case] = e.caseworker
+                loads[e.caseworker] += 1
+            elif kind == "assessed":
+                assessed.add(case)
+                risk[case] = e.detail[0]
+            elif kind == "risk_changed":
+                risk[case] = e.detail[1]
+            elif kind == "planned":
+                planned[case] += e.detail[0]
+            elif kind == "action_completed":
+                completed[case] += 1
+            elif kind in ("case_closed", "case_transferred"):
+                worker = owner.pop(case, None)
+                if worker is not None:
+                    loads[worker] -= 1
+                if kind == "case_closed" and case in registered:
+                    closed_days[month].append(e.day - registered[case])
+            elif kind == "caseworker_joined":
+                active[e.caseworker] = None
+            elif kind == "caseworker_left":
+                active.pop(e.caseworker, None)
         counts = [loads[w] for w in active]
         open_cases = list(owner)
-        caseworkers[m], load_max[m] = len(active), max(counts, default=0)
-        load_mean[m] = sum(counts) / len(counts) if counts else None
-        high_open[m] = sum(1 for c in open_cases if risk.get(c) == RiskLevel.HIGH)
-        assessed_pct[m] = _pct(sum(1 for c in open_cases if c in assessed), len(open_cases))
-        progress[m] = _pct(
+        caseworkers[month], load_max[month] = len(active), max(counts, default=0)
+        load_mean[month] = sum(counts) / len(counts) if counts else None
+        high_open[month] = sum(1 for c in open_cases if risk.get(c) == RiskLevel.HIGH)
+        assessed_pct[month] = _pct(sum(1 for c in open_cases if c in assessed), len(open_cases))
+        progress[month] = _pct(
             sum(completed[c] for c in open_cases), sum(planned[c] for c in open_cases)
         )
-
-    for month, e in _by_month(result.events, month_of, n, month_end):
-        kind, case = e.kind, e.case
-        if kind == "case_registered":
-            registered[case] = e.day
-            risk[case] = e.detail[0]
-        elif kind == "assigned":
-            old = owner.get(case)
-            if old is not None:
-                loads[old] -= 1
-            owner[case] = e.caseworker
-            loads[e.caseworker] += 1
-        elif kind == "assessed":
-            assessed.add(case)
-            risk[case] = e.detail[0]
-        elif kind == "risk_changed":
-            risk[case] = e.detail[1]
-        elif kind == "planned":
-            planned[case] += e.detail[0]
-        elif kind == "action_completed":
-            completed[case] += 1
-        elif kind in ("case_closed", "case_transferred"):
-            worker = owner.pop(case, None)
-            if worker is not None:
-                loads[worker] -= 1
-            if kind == "case_closed" and case in registered:
-                closed_days[month].append(e.day - registered[case])
-        elif kind == "caseworker_joined":
-            active[e.caseworker] = None
-        elif kind == "caseworker_left":
-            active.pop(e.caseworker, None)
     return MonthlyProgress(
         months=labels,
         caseworkers=caseworkers,
