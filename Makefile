@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
-# Kernels kept waiting for the course map, the introduction and Module 1 (see README: Speed).
+# Kernels kept waiting for the course map, the introduction and Module 1 (README: "How fast
+# a page opens"; PREHEAT=0 starts every kernel on request).
 PREHEAT ?= 1
 export PATH := $(abspath $(BIN)):$(PATH)
 

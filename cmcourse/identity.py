@@ -45,8 +45,8 @@ def _wait_for_request(seconds: float = 60) -> None:
         f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
         f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
     )
-    with connect(url, open_timeout=seconds) as socket:
-        info = json.loads(socket.recv(timeout=None))
+    with connect(url, open_timeout=seconds) as voila:
+        info = json.loads(voila.recv(timeout=None))  # sent when the page is requested
     os.environ.update({k: str(v) for k, v in info.items()})
     os.environ["VOILA_PREHEAT"] = "False"  # the request is here: later calls need not wait
 
