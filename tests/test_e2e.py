@@ -21,21 +21,32 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("progress")
+def start_voila(folder: Path, **options) -> tuple[subprocess.Popen, str]:
+    """Voilà serving the course as `make serve` does, on a free port, with its progress and
+    kernel files in `folder`: the process and the pages' base address."""
     port = free_port()
     env = os.environ | {
-        "CM101_WORKSHOP_DIR": str(data / "workshop"),
-        "CM101_DATA_DIR": str(data),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
+        "CM101_WORKSHOP_DIR": str(folder / "workshop"),
+        "CM101_DATA_DIR": str(folder),
+        "JUPYTER_RUNTIME_DIR": str(folder),
     }
     env.pop("JUPYTERHUB_USER", None)
     proc = subprocess.Popen(
-        voila_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        voila_command(port, **options),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/voila/render/"
-    assert wait_until_up(base + "course/index.ipynb", 90), "Voilà did not start"
+    assert wait_until_up(base, 90, proc), "Voilà did not start"
+    return proc, base
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("progress")
+    proc, base = start_voila(data)
     yield base, data
     proc.terminate()
     proc.wait(timeout=30)
@@ -248,18 +259,9 @@ def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
 
     import psutil
 
-    port = free_port()
-    env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    proc = subprocess.Popen(
-        voila_command(port, cull_idle=4),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, base = start_voila(tmp_path, cull_idle=4)
     try:
-        url = f"http://127.0.0.1:{port}/voila/render/course/index.ipynb"
-        assert wait_until_up(url, 90)
+        url = base + "course/index.ipynb"
         server = psutil.Process(proc.pid)
 
         def running() -> int:
@@ -325,19 +327,8 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
     from cmcourse.store import ProgressStore, new_trainee_id
 
     page_path = "course/module1/1_2_core_steps.ipynb"
-    port = free_port()
-    env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    env.pop("JUPYTERHUB_USER", None)
-    proc = subprocess.Popen(
-        voila_command(port, preheat=1, preheated=[page_path]),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, base = start_voila(tmp_path, preheat=1, preheated=[page_path])
     try:
-        base = f"http://127.0.0.1:{port}/voila/render/"
-        assert wait_until_up(base, 90)
         server = psutil.Process(proc.pid)
         deadline = time.monotonic() + 90  # the pool's kernel starts and runs the page
         while time.monotonic() < deadline:
