@@ -178,6 +178,22 @@ def _overdue(
     return late
 
 
+def _assign(owner: dict[int, int], loads: Counter[int], case: int, worker: int) -> None:
+    """Give an open case to a caseworker, off the load of the one who had it."""
+    old = owner.get(case)
+    if old is not None:
+        loads[old] -= 1
+    owner[case] = worker
+    loads[worker] += 1
+
+
+def _release(owner: dict[int, int], loads: Counter[int], case: int) -> None:
+    """A case ends (closed or transferred): off its caseworker's load."""
+    worker = owner.pop(case, None)
+    if worker is not None:
+        loads[worker] -= 1
+
+
 def compute_indicators(result: SimulationResult) -> Indicators:
     """The dashboard indicators of a run, from its event log."""
     days = result.params.days
@@ -240,11 +256,7 @@ def compute_indicators(result: SimulationResult) -> Indicators:
             registered[case] = e.day
             risk[case] = e.detail[0]
         elif kind == "assigned":
-            old = owner.get(case)
-            if old is not None:
-                loads[old] -= 1
-            owner[case] = e.caseworker
-            loads[e.caseworker] += 1
+            _assign(owner, loads, case, e.caseworker)
         elif kind == "assessment_due":
             assess_due[case] = (case, e.detail[0])
         elif kind == "assessed":
@@ -280,9 +292,7 @@ def compute_indicators(result: SimulationResult) -> Indicators:
         elif kind in ("case_closed", "case_transferred"):
             ended[case] = e.day
             risk.pop(case, None)
-            worker = owner.pop(case, None)
-            if worker is not None:
-                loads[worker] -= 1
+            _release(owner, loads, case)
             if kind == "case_closed":
                 reasons[str(e.detail[0])] += 1
                 if case in registered:
@@ -444,11 +454,7 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
                 registered[case] = e.day
                 risk[case] = e.detail[0]
             elif kind == "assigned":
-                old = owner.get(case)
-                if old is not None:
-                    loads[old] -= 1
-                owner[case] = e.caseworker
-                loads[e.caseworker] += 1
+                _assign(owner, loads, case, e.caseworker)
             elif kind == "assessed":
                 assessed.add(case)
                 risk[case] = e.detail[0]
@@ -459,9 +465,7 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
             elif kind == "action_completed":
                 completed[case] += 1
             elif kind in ("case_closed", "case_transferred"):
-                worker = owner.pop(case, None)
-                if worker is not None:
-                    loads[worker] -= 1
+                _release(owner, loads, case)
                 if kind == "case_closed" and case in registered:
                     closed_days[month].append(e.day - registered[case])
             elif kind == "caseworker_joined":
