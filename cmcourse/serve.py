@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import webbrowser
@@ -147,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
-    # Draw the monitoring dashboards once, beside Voilà, so no trainee waits for them.
-    subprocess.Popen([sys.executable, "-m", "cmcourse.monitoring"], cwd=ROOT)
-    # Stopping the launcher (Ctrl+C or a kill) stops Voilà too.
+    # Draw the monitoring dashboards once, beside Voilà, so no trainee waits for them (each
+    # is written whole, then renamed: stopping this half-way leaves no broken file).
+    warm = subprocess.Popen([sys.executable, "-m", "cmcourse.monitoring"], cwd=ROOT)
+    threading.Thread(target=warm.wait, daemon=True).start()  # collected as soon as it ends
+    # Stopping the launcher (Ctrl+C or a kill) stops Voilà and the drawing too.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         if wait_until_up(url, 120, server):
@@ -163,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         server.terminate()
         return server.wait()
+    finally:
+        if warm.poll() is None:
+            warm.terminate()
 
 
 if __name__ == "__main__":

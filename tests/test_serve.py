@@ -32,6 +32,20 @@ def serve(tmp_path: Path, *args: str) -> subprocess.Popen:
     )
 
 
+def command(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # ended as we looked
+        return ""
+
+
+def running(p: psutil.Process) -> bool:
+    try:
+        return p.status() != psutil.STATUS_ZOMBIE  # a zombie has ended
+    except psutil.Error:
+        return False
+
+
 def test_serve_prints_the_course_map_address_and_stops_all_it_started(tmp_path):
     port = free_port()
     proc = serve(tmp_path, f"--port={port}", "--preheat=1")
@@ -49,12 +63,12 @@ def test_serve_prints_the_course_map_address_and_stops_all_it_started(tmp_path):
         assert "Traceback" not in page and "cdn.jsdelivr.net" not in page
         # The preheated pages have their kernels waiting.
         family = psutil.Process(proc.pid).children(recursive=True)
-        assert any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running())
+        assert any("ipykernel" in command(p) for p in family)
     finally:
         proc.send_signal(signal.SIGTERM)  # as Ctrl+C in the terminal, or a service manager
         proc.wait(timeout=60)
     _, alive = psutil.wait_procs(family, timeout=30)
-    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    assert [command(p) for p in alive if running(p)] == []
     assert port_is_free(port)  # and `make serve` can start again at once
 
 
