@@ -7,6 +7,7 @@ Screenshots of what a trainee sees are saved in artifacts/screenshots/.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import subprocess
 import urllib.request
@@ -332,8 +333,9 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
         server = psutil.Process(proc.pid)
         deadline = time.monotonic() + 90  # the pool's kernel starts and runs the page
         while time.monotonic() < deadline:
-            if any("ipykernel" in " ".join(c.cmdline()) for c in server.children(True)):
-                break
+            with contextlib.suppress(psutil.Error):  # a process ending as we look
+                if any("ipykernel" in " ".join(c.cmdline()) for c in server.children(True)):
+                    break
             time.sleep(0.5)
         time.sleep(5)
         people = {}
