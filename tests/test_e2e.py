@@ -7,41 +7,15 @@ Screenshots of what a trainee sees are saved in artifacts/screenshots/.
 from __future__ import annotations
 
 import base64
-import contextlib
-import os
-import subprocess
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-
-from cmcourse.serve import free_port, voila_command, wait_until_up
+from servers import kernels, start_voila
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
-
-
-def start_voila(folder: Path, **options) -> tuple[subprocess.Popen, str]:
-    """Voilà serving the course as `make serve` does, on a free port, with its progress and
-    kernel files in `folder`: the process and the pages' base address."""
-    port = free_port()
-    env = os.environ | {
-        "CM101_WORKSHOP_DIR": str(folder / "workshop"),
-        "CM101_DATA_DIR": str(folder),
-        "JUPYTER_RUNTIME_DIR": str(folder),
-    }
-    env.pop("JUPYTERHUB_USER", None)
-    proc = subprocess.Popen(
-        voila_command(port, **options),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/voila/render/"
-    assert wait_until_up(base, 90, proc), "Voilà did not start"
-    return proc, base
 
 
 @pytest.fixture(scope="module")
@@ -258,21 +232,12 @@ def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
     """Voilà starts a kernel even for a plain HTTP GET; idle kernels are culled."""
     import time
 
-    import psutil
-
     proc, base = start_voila(tmp_path, cull_idle=4)
     try:
         url = base + "course/index.ipynb"
-        server = psutil.Process(proc.pid)
 
         def running() -> int:
-            count = 0
-            for child in server.children(recursive=True):
-                try:
-                    count += "ipykernel" in " ".join(child.cmdline())
-                except psutil.Error:  # a kernel exiting as we look (culled): not running
-                    continue
-            return count
+            return len(kernels(proc.pid))
 
         with urllib.request.urlopen(url, timeout=60) as reply:
             assert "Introduction to the Inter-Agency Guidelines" in reply.read().decode()
@@ -322,20 +287,14 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
     of the trainee whose browser asked, never the next one's, whether the pool is full or dry."""
     import time
 
-    import psutil
-
     from cmcourse.identity import COOKIE
     from cmcourse.store import ProgressStore, new_trainee_id
 
     page_path = "course/module1/1_2_core_steps.ipynb"
     proc, base = start_voila(tmp_path, preheat=1, preheated=[page_path])
     try:
-        server = psutil.Process(proc.pid)
         deadline = time.monotonic() + 90  # the pool's kernel starts and runs the page
-        while time.monotonic() < deadline:
-            with contextlib.suppress(psutil.Error):  # a process ending as we look
-                if any("ipykernel" in " ".join(c.cmdline()) for c in server.children(True)):
-                    break
+        while not kernels(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.5)
         time.sleep(5)
         people = {}

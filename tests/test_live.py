@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from servers import start_voila
 
 from cmcourse.bank import check, find, load_bank
 from cmcourse.live import (
@@ -21,7 +21,6 @@ from cmcourse.live import (
 )
 from cmcourse.outline import load_outline
 from cmcourse.progress import overall
-from cmcourse.serve import free_port, voila_command, wait_until_up
 from cmcourse.store import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,21 +159,10 @@ def test_without_a_trainer_code_the_page_stays_locked_and_says_how_to_open_it(tm
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     data = tmp_path_factory.mktemp("progress")
-    port = free_port()
-    env = os.environ | {
-        "CM101_DATA_DIR": str(data),
-        "CM101_TRAINER_CODE": "a-long-trainer-code",
-        "CM101_LIVE_REFRESH": "1",
-        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
-    }
-    env.pop("JUPYTERHUB_USER", None)
-    proc = subprocess.Popen(
-        voila_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/voila/render/workshop/live.ipynb"
+    trainer = {"CM101_TRAINER_CODE": "a-long-trainer-code", "CM101_LIVE_REFRESH": "1"}
+    proc, base = start_voila(data, trainer)
     try:
-        assert wait_until_up(url, 90), "Voilà did not start"
-        yield url, data
+        yield base + "workshop/live.ipynb", data
     finally:
         proc.terminate()
         proc.wait(timeout=30)

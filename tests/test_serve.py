@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+from servers import command, kernels
 
 from cmcourse.serve import free_port, port_is_free
 
@@ -30,13 +31,6 @@ def serve(tmp_path: Path, *args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def command(p: psutil.Process) -> str:
-    try:
-        return " ".join(p.cmdline())
-    except psutil.Error:  # ended as we looked
-        return ""
 
 
 def running(p: psutil.Process) -> bool:
@@ -62,8 +56,8 @@ def test_serve_prints_the_course_map_address_and_stops_all_it_started(tmp_path):
         assert "Introduction to the Inter-Agency Guidelines" in page
         assert "Traceback" not in page and "cdn.jsdelivr.net" not in page
         # The preheated pages have their kernels waiting.
+        assert kernels(proc.pid)
         family = psutil.Process(proc.pid).children(recursive=True)
-        assert any("ipykernel" in command(p) for p in family)
     finally:
         proc.send_signal(signal.SIGTERM)  # as Ctrl+C in the terminal, or a service manager
         proc.wait(timeout=60)

@@ -1,0 +1,55 @@
+"""Voilà servers for the tests that need a real one, and the kernels they start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import psutil
+
+from cmcourse.serve import free_port, voila_command, wait_until_up
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_voila(
+    folder: Path, env: dict[str, str] | None = None, **options
+) -> tuple[subprocess.Popen, str]:
+    """Voilà serving the course as `make serve` does, on a free port, with its progress and
+    kernel files in `folder` (and `env` added): the process and the pages' base address."""
+    port = free_port()
+    full = os.environ | {
+        "CM101_WORKSHOP_DIR": str(folder / "workshop"),
+        "CM101_DATA_DIR": str(folder),
+        "JUPYTER_RUNTIME_DIR": str(folder),
+        **(env or {}),
+    }
+    full.pop("JUPYTERHUB_USER", None)
+    proc = subprocess.Popen(
+        voila_command(port, **options),
+        cwd=ROOT,
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/voila/render/"
+    assert wait_until_up(base, 90, proc), "Voilà did not start"
+    return proc, base
+
+
+def command(p: psutil.Process) -> str:
+    """A process's command line, or '' for one that ended as we looked."""
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def kernels(pid: int) -> list[psutil.Process]:
+    """The kernels a server (or a launcher above it) has running now."""
+    try:
+        family = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+    return [p for p in family if "ipykernel" in command(p)]
