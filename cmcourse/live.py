@@ -26,7 +26,7 @@ from .bank import ModuleBank, load_bank
 from .outline import Outline, load_outline
 from .progress import items_on, overall
 from .report import CODE_VARIABLE, REPORT_STYLE, TraineeFile, read_progress, trainer_gate
-from .store import ProgressStore, all_trainees
+from .store import all_trainees
 
 log = logging.getLogger("cm101")
 
@@ -112,14 +112,6 @@ def trainee_now(
     )
 
 
-def _last_page(trainee_id: str, folder: Path) -> str | None:
-    store = ProgressStore(trainee_id, folder)
-    try:
-        return store.last_page()
-    finally:
-        store.close()
-
-
 def snapshot(
     folders: Iterable[Path],
     exclude: Iterable[str] = (),
@@ -132,13 +124,9 @@ def snapshot(
     skip = set(exclude)
     rows = []
     for folder in folders:
-        if not (folder / "trainees").is_dir():
-            continue
-        for file in read_progress(folder):
-            if file.trainee_id in skip:
-                continue
-            last = _last_page(file.trainee_id, folder)
-            rows.append(trainee_now(file, last, banks, outline, after))
+        for file in read_progress(folder):  # a folder with no trainees yet reads as none
+            if file.trainee_id not in skip:
+                rows.append(trainee_now(file, file.last_page, banks, outline, after))
     return sorted(rows, key=lambda r: (not r.stuck, r.name.casefold(), r.trainee_id))
 
 

@@ -84,6 +84,7 @@ class TraineeFile:
     tries: list[Try]
     submissions: list[dict[str, Any]]
     last_activity: str | None
+    last_page: str | None  # where "Continue where you left off" leads
 
 
 _LAST_ACTIVITY = " UNION ALL ".join(
@@ -99,6 +100,7 @@ def read_progress(folder: Path | None = None) -> list[TraineeFile]:
         store = ProgressStore(trainee_id, folder)
         try:
             name, current, submissions = store.name, store.current(), store.submissions()
+            last_page = store.last_page()
         finally:
             store.close()
         # Every try (the store's own reading keeps only the last), read-only.
@@ -115,7 +117,9 @@ def read_progress(folder: Path | None = None) -> list[TraineeFile]:
         finally:
             conn.close()
         files.append(
-            TraineeFile(trainee_id, name, current, tries, submissions, max(stamps, default=None))
+            TraineeFile(
+                trainee_id, name, current, tries, submissions, max(stamps, default=None), last_page
+            )
         )
     return files
 
