@@ -165,6 +165,7 @@ def module_notebook(module: str) -> NotebookNode:
         ),
     ]
     for n, q in enumerate(bank.questions, 1):
+        right = right_answer(q)  # a computed question runs cmsim: once, for both cells
         cells.append(
             nbformat.v4.new_markdown_cell(
                 f"## Question {n} (section {q.section}, {q.points} point{'s' * (q.points != 1)})"
@@ -175,14 +176,14 @@ def module_notebook(module: str) -> NotebookNode:
         cells.append(
             nbformat.v4.new_code_cell(
                 f'record(\n    "{q.id}",\n    ### BEGIN SOLUTION\n'
-                f"    {_literal(right_answer(q), 4, ',')}\n    ### END SOLUTION\n)",
+                f"    {_literal(right, 4, ',')}\n    ### END SOLUTION\n)",
                 metadata=_meta(f"answer-{q.id}", grade=False, solution=True, locked=False),
             )
         )
         cells.append(
             nbformat.v4.new_code_cell(
                 f'"""Question {n} ({q.id}) is answered right."""\n\n'
-                f"### BEGIN HIDDEN TESTS\n{_call('assert_right', q.id, right_answer(q))}\n"
+                f"### BEGIN HIDDEN TESTS\n{_call('assert_right', q.id, right)}\n"
                 "### END HIDDEN TESTS",
                 metadata=_meta(
                     f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points
@@ -245,13 +246,14 @@ def student_id(trainee_id: str, name: str) -> str:
 def write_submission(
     trainee_id: str, name: str, answers: dict[str, Any], course: Path = WORKSHOP
 ) -> list[Path]:
-    """The trainee's answers as nbgrader submissions (submitted/<student>/moduleN/), one per
-    module, so the trainer grades the friendly course with `nbgrader autograde`."""
+    """The trainee's answers as nbgrader submissions (submitted/<student>/<assignment>/), one
+    per assignment (the modules and Nadia's case), so the trainer grades the friendly course
+    with `nbgrader autograde`."""
     import datetime as dt
 
     student = student_id(trainee_id, name)
     written = []
-    for key, name in assignments().items():
+    for key, assignment in assignments().items():
         nb = module_notebook(key)
         for cell in nb.cells:
             grade_id = cell.metadata["nbgrader"]["grade_id"]
@@ -267,10 +269,10 @@ def write_submission(
             elif grade_id.startswith("test-"):
                 # What a trainee receives has no hidden test; autograde puts it back.
                 cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
-        folder = course / "submitted" / student / name
+        folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{name}.ipynb")
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
         (folder / "timestamp.txt").write_text(stamp)
-        written.append(folder / f"{name}.ipynb")
+        written.append(folder / f"{assignment}.ipynb")
     return written
