@@ -206,11 +206,11 @@ def kernel_start(runs: int = 3) -> float:
     return best
 
 
-def fresh(code: str, setup: str = "", runs: int = 5) -> float:
-    """Best time of `code` in a fresh interpreter where ipykernel (as in a kernel) and `setup`
-    are already imported, measured inside it."""
+def fresh(code: str, runs: int = 5) -> float:
+    """Best time of `code` in a fresh interpreter where ipykernel is already imported (as in
+    a kernel), measured inside it."""
     timed = (
-        f"import time, ipykernel.ipkernel\n{setup}\nt = time.perf_counter()\n"
+        "import time, ipykernel.ipkernel\nt = time.perf_counter()\n"
         f"{code}\nprint(time.perf_counter() - t)"
     )
     return min(
