@@ -80,9 +80,13 @@ def _how_to_answer(q: Any) -> str:
     )
 
 
+def _py(value: Any) -> str:
+    """A value the bank or the course holds (JSON-like) as Python source on one line."""
+    return repr(value) if value is None or isinstance(value, bool) else json.dumps(value)
+
+
 def _solution(q: Any) -> str:
-    value = right_answer(q)
-    return json.dumps(value) if not isinstance(value, bool) else repr(value)
+    return _py(right_answer(q))
 
 
 def _form(q: Any) -> dict[str, Any]:
@@ -108,7 +112,7 @@ def _literal(value: Any, indent: int, tail: str = "", start: int | None = None) 
     (`indent` if not given) and followed by `tail`: on one line if it fits, else one item a
     line with trailing commas, which `ruff format` keeps."""
     if isinstance(value, bool) or not isinstance(value, dict | list):
-        return (repr(value) if isinstance(value, bool) else json.dumps(value)) + tail
+        return _py(value) + tail
     flat = json.dumps(value)
     if (indent if start is None else start) + len(flat) + len(tail) <= LINE:
         return flat + tail
@@ -259,13 +263,7 @@ def write_submission(
             grade_id = cell.metadata["nbgrader"]["grade_id"]
             if grade_id.startswith("answer-"):
                 qid = grade_id.removeprefix("answer-")
-                value = answers.get(qid)
-                literal = (
-                    "None"
-                    if value is None
-                    else (repr(value) if isinstance(value, bool) else json.dumps(value))
-                )
-                cell.source = f'record(\n    "{qid}",\n    {literal},\n)'
+                cell.source = f'record(\n    "{qid}",\n    {_py(answers.get(qid))},\n)'
             elif grade_id.startswith("test-"):
                 # What a trainee receives has no hidden test; autograde puts it back.
                 cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
