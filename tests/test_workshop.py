@@ -72,13 +72,17 @@ def submit(course: Path, student: str, answers: dict[str, str], edit=None) -> No
     nbformat.write(nb, folder / f"{MODULE}.ipynb")
 
 
-def autograde(course: Path, student: str) -> float:
-    done = nbgrader(course, "autograde", MODULE, "--student", student, "--force")
-    assert done.returncode == 0, done.stdout + done.stderr
+def score(course: Path, student: str, assignment: str = MODULE) -> float:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return gb.find_submission(MODULE, student).score
+        return gb.find_submission(assignment, student).score
+
+
+def autograde(course: Path, student: str, assignment: str = MODULE) -> float:
+    done = nbgrader(course, "autograde", assignment, "--student", student, "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return score(course, student, assignment)
 
 
 def test_every_graded_cell_has_an_id_and_points_and_a_hidden_test_with_the_answer():
@@ -178,10 +182,7 @@ def test_a_malformed_submission_is_reported_and_does_not_stop_the_batch(course):
     broken.mkdir(parents=True, exist_ok=True)
     (broken / f"{MODULE}.ipynb").write_text("{ this is not a notebook")
     done = nbgrader(course, "autograde", MODULE, "--force")
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        assert gb.find_submission(MODULE, "good").score == sum(q.points for q in QUESTIONS)
+    assert score(course, "good") == sum(q.points for q in QUESTIONS)
     assert "broken" in done.stdout + done.stderr
 
 
@@ -294,8 +295,6 @@ def test_a_grading_kernel_loads_neither_the_bank_nor_pydantic():
 
 def test_the_committed_assignments_match_the_question_bank():
     """A question fixed in the bank is fixed in the assignments: regenerate to update."""
-    from cmcourse.workshop import assignments
-
     names = assignments()
     assert list(names.values()) == ["module1", "module2", "module3", "nadia"]
     for key, name in names.items():
@@ -309,9 +308,7 @@ def test_the_committed_assignments_match_the_question_bank():
 def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
     from cmcourse.workshop import student_id, write_submission
 
-    answers = {
-        q.id: json.loads(_solution(q)) if q.type != "true_false" else q.answer for q in QUESTIONS
-    }
+    answers = {q.id: right_answer(q) for q in QUESTIONS}
     answers[QUESTIONS[0].id] = json.loads(wrong(QUESTIONS[0]))
     paths = write_submission("Trainee123", "Amina Yusuf", answers, course=course)
     student = student_id("Trainee123", "Amina Yusuf")
@@ -330,10 +327,5 @@ def test_every_assignment_handed_in_all_right_scores_full_marks(course):
     write_submission("Trainee456", "Brian Okello", answers, course=course)
     student = student_id("Trainee456", "Brian Okello")
     for key, name in assignments().items():
-        done = nbgrader(course, "autograde", name, "--student", student, "--force")
-        assert done.returncode == 0, done.stdout + done.stderr
-        from nbgrader.api import Gradebook
-
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            score = gb.find_submission(name, student).score
-        assert score == sum(q.points for q in banks[key].questions), name
+        full = sum(q.points for q in banks[key].questions)
+        assert autograde(course, student, name) == full, name
