@@ -40,7 +40,7 @@ hub-accounts: setup
 	$(BIN)/python hub/accounts.py create $(ACCOUNTS)
 
 serve: setup
-	$(BIN)/python -m cmcourse.serve --port=$(PORT) --preheat=$(PREHEAT) $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/python -m cmcourse.core.serve --port=$(PORT) --preheat=$(PREHEAT) $(if $(NO_BROWSER),--no-browser,)
 
 test: setup
 	$(BIN)/ruff check .

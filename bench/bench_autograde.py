@@ -32,8 +32,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmcourse.bank import find  # noqa: E402 - after the path set-up
-from cmcourse.workshop import WORKSHOP, _meta, _solution  # noqa: E402
+from cmcourse.assignments.generate import WORKSHOP, _meta, _solution  # noqa: E402
+from cmcourse.core.bank import find  # noqa: E402 - after the path set-up
 
 BIN = Path(sys.executable).parent
 ENV = os.environ | {"PATH": f"{BIN}:{os.environ['PATH']}"}
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {seconds:6.3f} s  {first_line}")
         print(
             "  in a fresh interpreter with ipykernel loaded, the setup cell (import "
-            f"cmcourse.grading, the answer forms): {fresh(SETUP):.3f} s"
+            f"cmcourse.assignments.kernel, the answer forms): {fresh(SETUP):.3f} s"
         )
         print("    heaviest imports the setup cell adds (cumulative):")
         for seconds, name in import_costs():

@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cmcourse.serve import (  # noqa: E402
+from cmcourse.core.serve import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     PREHEATED,
@@ -34,7 +34,7 @@ from cmcourse.serve import (  # noqa: E402
     voila_command,
     wait_until_up,
 )
-from cmcourse.store import ProgressStore, new_trainee_id  # noqa: E402
+from cmcourse.core.store import ProgressStore, new_trainee_id  # noqa: E402
 
 PAGES = {
     "bare one-widget page": ("bench/pages/bare.ipynb", "button:has-text('Bare button')"),

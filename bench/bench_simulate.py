@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cmsim.simulator import SimParams, simulate  # noqa: E402 - after the path set-up
+from cmsim.caseload.simulator import SimParams, simulate  # noqa: E402 - after the path set-up
 
 SIM_TARGET_S = 2.0
 IMPORT_TARGET_S = 0.3
@@ -82,9 +82,9 @@ def main() -> int:
     imp = best_of(5, fresh_python("import cmsim"))
     empty = best_of(5, fresh_python("pass"))
     line("import cmsim in a fresh python, best of 5", imp, empty, "python -c pass", IMPORT_TARGET_S)
-    sim_imp = best_of(5, fresh_python("import cmsim.simulator, cmsim.indicators"))
+    sim_imp = best_of(5, fresh_python("import cmsim.caseload.simulator, cmsim.caseload.indicators"))
     print(
-        f"  for reference, import cmsim.simulator and cmsim.indicators: {sim_imp:.3f} s "
+        f"  for reference, import cmsim.caseload.simulator and .indicators: {sim_imp:.3f} s "
         f"({sim_imp - empty:.3f} s over python -c pass)"
     )
     return 0

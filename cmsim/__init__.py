@@ -45,11 +45,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .case import Case
-    from .casefile import CaseFile, CaseStatus, load_case_file, save_case_file
-    from .errors import CmsimError, FileProblem, Refusal, RuleViolation
-    from .sop import DEFAULT_SOP, SOP, load_sop
-    from .vocab import RiskLevel, Step
+    from cmsim.case import Case
+    from cmsim.casefile import CaseFile, CaseStatus, load_case_file, save_case_file
+    from cmsim.errors import CmsimError, FileProblem, Refusal, RuleViolation
+    from cmsim.sop import DEFAULT_SOP, SOP, load_sop
+    from cmsim.vocab import RiskLevel, Step
 
 
 def __getattr__(name: str) -> Any:

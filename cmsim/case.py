@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from . import rules
-from .casefile import CaseFile, CaseStatus, LogEntry, Reopening, RiskChange, Transfer
-from .dates import fmt
-from .errors import Refusal, RuleViolation
-from .forms import (
+from cmsim import rules
+from cmsim.casefile import CaseFile, CaseStatus, LogEntry, Reopening, RiskChange, Transfer
+from cmsim.dates import fmt
+from cmsim.errors import Refusal, RuleViolation
+from cmsim.forms import (
     AssessmentForm,
     CaregiverFeedbackForm,
     CasePlan,
@@ -28,8 +28,8 @@ from .forms import (
     ServicesProvidedForm,
     SupervisorReview,
 )
-from .sop import DEFAULT_SOP, SOP
-from .vocab import RiskLevel, Step
+from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.vocab import RiskLevel, Step
 
 
 def _enforce(*checks: Refusal | None) -> None:

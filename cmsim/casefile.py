@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from .dates import DayFirstDate
-from .errors import FileProblem, plain_problems
-from .forms import (
+from cmsim.dates import DayFirstDate
+from cmsim.errors import FileProblem, plain_problems
+from cmsim.forms import (
     AssessmentForm,
     CaregiverFeedbackForm,
     CasePlan,
@@ -28,9 +28,9 @@ from .forms import (
     ReviewForm,
     ServicesProvidedForm,
 )
-from .forms.base import Model
-from .sop import DEFAULT_SOP, SOP
-from .vocab import RiskLevel, Step, Vocab
+from cmsim.forms.base import Model
+from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.vocab import RiskLevel, Step, Vocab
 
 
 class CaseStatus(Vocab):

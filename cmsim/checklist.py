@@ -11,12 +11,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from .casefile import CaseFile, CaseStatus
-from .dates import fmt
-from .forms import PlanAction
-from .sop import SOP
-from .timeline import deadlines, implementation_start
-from .vocab import ConsentFrom, ProtectionConcern, ServiceType, _norm
+from cmsim.casefile import CaseFile, CaseStatus
+from cmsim.dates import fmt
+from cmsim.forms import PlanAction
+from cmsim.sop import SOP
+from cmsim.timeline import deadlines, implementation_start
+from cmsim.vocab import ConsentFrom, ProtectionConcern, ServiceType, _norm
 
 Answer = Literal["Y", "N", "NA"]
 

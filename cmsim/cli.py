@@ -13,16 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .case import Case
-from .casefile import load_case_file
-from .dates import fmt, parse_day_first
-from .errors import CmsimError
-from .sop import DEFAULT_SOP, SOP, load_sop
+from cmsim.case import Case
+from cmsim.casefile import load_case_file
+from cmsim.dates import fmt, parse_day_first
+from cmsim.errors import CmsimError
+from cmsim.sop import DEFAULT_SOP, SOP, load_sop
 
 
 def load_case(path: str | Path, sop: SOP | None = None) -> Case:
     """A case from a case script (YAML, or a folder holding case.yaml) or a saved file (JSON)."""
-    from .replay import replay
+    from cmsim.replay import replay
 
     path = Path(path)
     if path.is_dir():
@@ -47,8 +47,8 @@ def _print_json(data: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checklist import evaluate
-    from .timeline import deadlines
+    from cmsim.checklist import evaluate
+    from cmsim.timeline import deadlines
 
     case = load_case(args.path, args.sop)
     items = evaluate(case.file, case.sop, args.as_of)
@@ -104,7 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from .summary import summarise
+    from cmsim.summary import summarise
 
     case = load_case(args.path, args.sop)
     summary = summarise(case.file, case.sop, args.as_of)
@@ -116,8 +116,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .indicators import compute_indicators
-    from .simulator import SimParams, simulate
+    from cmsim.caseload.indicators import compute_indicators
+    from cmsim.caseload.simulator import SimParams, simulate
 
     given = {
         "days": args.days,
@@ -146,7 +146,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_sop(args: argparse.Namespace) -> int:
-    from .sop import sop_as_yaml
+    from cmsim.sop import sop_as_yaml
 
     sop = args.sop or DEFAULT_SOP
     if args.json:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import FileProblem, plain_problems
+from cmsim.errors import FileProblem, plain_problems
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's safe loader when installed: about ten times faster on the question bank.

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .casefile import CaseFile
-from .dates import DayFirstDate
-from .errors import FileProblem, RuleViolation
-from .forms import ReferralForm, ReferredCaregiver, ReferredPerson
-from .forms.base import Model
-from .rules import consent_for_referral
-from .vocab import ContactRoute, ServiceType, _norm
+from cmsim.casefile import CaseFile
+from cmsim.dates import DayFirstDate
+from cmsim.errors import FileProblem, RuleViolation
+from cmsim.forms import ReferralForm, ReferredCaregiver, ReferredPerson
+from cmsim.forms.base import Model
+from cmsim.rules import consent_for_referral
+from cmsim.vocab import ContactRoute, ServiceType, _norm
 
 # No letters that read as digits (O/0, I/1): codes are copied by hand onto paper files.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .case import Case
-from .dates import parse_day_first
-from .errors import CmsimError, FileProblem, RuleViolation
-from .files import load_model, read_yaml
-from .forms import (
+from cmsim.case import Case
+from cmsim.dates import parse_day_first
+from cmsim.errors import CmsimError, FileProblem, RuleViolation
+from cmsim.files import load_model, read_yaml
+from cmsim.forms import (
     AssessmentForm,
     CaregiverFeedbackForm,
     CasePlan,
@@ -32,7 +32,7 @@ from .forms import (
     ServicesProvidedForm,
     SupervisorReview,
 )
-from .sop import DEFAULT_SOP, SOP, load_sop
+from cmsim.sop import DEFAULT_SOP, SOP, load_sop
 
 FORM_OF: dict[str, type[BaseModel]] = {
     "record_consent": ConsentForm,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .casefile import CaseFile, CaseStatus
-from .dates import add_years, fmt
-from .errors import Refusal
-from .forms import (
+from cmsim.casefile import CaseFile, CaseStatus
+from cmsim.dates import add_years, fmt
+from cmsim.errors import Refusal
+from cmsim.forms import (
     AssessmentForm,
     CasePlan,
     ClosureForm,
@@ -21,8 +21,8 @@ from .forms import (
     ServicesProvidedForm,
     SupervisorReview,
 )
-from .sop import SOP
-from .vocab import ClosureReason, ReferralChannel, RiskLevel
+from cmsim.sop import SOP
+from cmsim.vocab import ClosureReason, ReferralChannel, RiskLevel
 
 OPEN = {
     CaseStatus.REGISTERED,

@@ -22,8 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from .dates import add_months
-from .vocab import ProtectionConcern, ReferralPriority, RiskLevel, ServiceType
+from cmsim.dates import add_months
+from cmsim.vocab import ProtectionConcern, ReferralPriority, RiskLevel, ServiceType
 
 T = TypeVar("T")
 
@@ -306,7 +306,7 @@ def load_sop(path: str | Path) -> SOP:
 
     Raises FileProblem naming the file, the field and what is allowed.
     """
-    from .files import load_model
+    from cmsim.files import load_model
 
     return load_model(path, SOP, "SOP file", empty_ok=True)
 

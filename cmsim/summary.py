@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from .casefile import CaseFile
-from .dates import fmt, whole_weeks
-from .sop import SOP
-from .timeline import case_end, retention_date
-from .vocab import Step
+from cmsim.casefile import CaseFile
+from cmsim.dates import fmt, whole_weeks
+from cmsim.sop import SOP
+from cmsim.timeline import case_end, retention_date
+from cmsim.vocab import Step
 
 
 @dataclass(frozen=True)

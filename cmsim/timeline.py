@@ -11,10 +11,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Literal
 
-from .casefile import CaseFile, CaseStatus
-from .dates import add_years, fmt
-from .sop import SOP, Period
-from .vocab import RiskLevel, Step
+from cmsim.casefile import CaseFile, CaseStatus
+from cmsim.dates import add_years, fmt
+from cmsim.sop import SOP, Period
+from cmsim.vocab import RiskLevel, Step
 
 Status = Literal["met", "late", "due", "overdue", "undated"]
 

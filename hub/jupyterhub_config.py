@@ -19,7 +19,7 @@ import accounts  # noqa: E402
 import workshopauth  # noqa: E402
 import workshophub  # noqa: E402
 
-from cmcourse.serve import free_port, voila_args  # noqa: E402
+from cmcourse.core.serve import free_port, voila_args  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 

@@ -22,7 +22,7 @@ import workshopauth
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 from tornado import ioloop, web
 
-from cmcourse.store import hub_trainee_id
+from cmcourse.core.store import hub_trainee_id
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -54,7 +54,7 @@ setInterval(refresh, every);
 
 def every() -> int:
     """Whole seconds between refreshes of the page (as the course's own live view)."""
-    from cmcourse.live import refresh_seconds
+    from cmcourse.trainer.live import refresh_seconds
 
     return round(refresh_seconds())
 
@@ -67,7 +67,7 @@ def progress_root() -> Path:
 
 def view_html() -> str:
     """The view now: every trainee's progress folder on the hub, trainers left out."""
-    from cmcourse.live import hub_folders, live_html, snapshot
+    from cmcourse.trainer.live import hub_folders, live_html, snapshot
 
     trainers = {hub_trainee_id(name) for name in workshopauth.trainers()}
     return live_html(snapshot(hub_folders(progress_root()), exclude=trainers))
@@ -83,8 +83,8 @@ class LiveHandler(HubOAuthenticated, web.RequestHandler):
         if self.get_argument("part", "") == "view":
             self.write(view)
             return
-        from cmcourse.live import LIVE_STYLE
-        from cmcourse.report import REPORT_STYLE
+        from cmcourse.trainer.live import LIVE_STYLE
+        from cmcourse.trainer.report import REPORT_STYLE
 
         user = self.current_user or {}
         self.write(
@@ -128,7 +128,7 @@ def main() -> None:
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     make_app().listen(url.port, url.hostname)
     # The course engine (matplotlib included) loads while the hub checks the service is up.
-    threading.Thread(target=import_module, args=("cmcourse.live",), daemon=True).start()
+    threading.Thread(target=import_module, args=("cmcourse.trainer.live",), daemon=True).start()
     print(json.dumps({"cm101-live": f"listening on {url.hostname}:{url.port}"}), flush=True)
     with contextlib.suppress(KeyboardInterrupt):  # the hub stopping its services
         ioloop.IOLoop.current().start()

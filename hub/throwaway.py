@@ -21,7 +21,7 @@ from pathlib import Path
 import accounts
 import psutil
 
-from cmcourse.serve import free_port, wait_until_up
+from cmcourse.core.serve import free_port, wait_until_up
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

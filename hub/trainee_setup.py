@@ -16,7 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from cmcourse.store import ProgressStore, hub_trainee_id
+from cmcourse.core.store import ProgressStore, hub_trainee_id
 
 
 def setup(name: str, course: Path, fonts: Path) -> None:

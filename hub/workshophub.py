@@ -18,7 +18,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado import web
 from traitlets import Unicode
 
-from cmcourse.serve import jupyter_path
+from cmcourse.core.serve import jupyter_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: trainers' commands agree

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cmcourse.serve import CHROMIUM, CHROMIUM_ARGS
+from cmcourse.core.serve import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from cmcourse.serve import free_port, voila_command, wait_until_up
+from cmcourse.core.serve import free_port, voila_command, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 

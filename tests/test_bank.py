@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cmcourse.bank import BANK_DIR, check, expected, load_bank, load_module_bank
-from cmcourse.render import VIEWS
+from cmcourse.core.bank import BANK_DIR, check, expected, load_bank, load_module_bank
+from cmcourse.core.render import VIEWS
 from cmsim import FileProblem
 from cmsim.dates import fmt
 
@@ -26,7 +26,7 @@ def right_answer(q):
 def test_every_question_type_has_one_renderer():
     from typing import get_args
 
-    from cmcourse.bank import Question
+    from cmcourse.core.bank import Question
 
     types = {m.model_fields["type"].annotation.__args__[0] for m in get_args(get_args(Question)[0])}
     assert types == set(VIEWS)
@@ -65,7 +65,7 @@ def test_an_ordering_answer_says_which_positions_are_wrong():
 
 
 def test_a_computed_answer_follows_the_sop_in_force():
-    from cmcourse.computed import case_plan_due
+    from cmcourse.core.computed import case_plan_due
     from cmsim.sop import SOP
 
     sop = SOP.model_validate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cmcourse.calculators import budget_widget, deadline_widget, staffing_widget
+from cmcourse.lessons.calculators import budget_widget, deadline_widget, staffing_widget
 from cmsim.sop import DEFAULT_SOP, SOP
 from cmsim.timeline import plan_ahead
 from cmsim.vocab import RiskLevel

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from cmcourse import casework
-from cmcourse.bank import Reflection, check, right_answer
-from cmcourse.casefigures import feedback_chart, timeline
-from cmcourse.nadia import step_html, whole_file_html
-from cmcourse.printable import to_html, to_pdf
-from cmcourse.store import Attempt, ProgressStore
+from cmcourse.casestudy import casework
+from cmcourse.casestudy.casefigures import feedback_chart, timeline
+from cmcourse.casestudy.nadia import step_html, whole_file_html
+from cmcourse.core.bank import Reflection, check, right_answer
+from cmcourse.core.store import Attempt, ProgressStore
+from cmcourse.html.printable import to_html, to_pdf
 
 DECISIONS = [d for d in casework.decisions() if not isinstance(d, Reflection)]
 
@@ -234,7 +234,7 @@ def _controls(editor):
 
 
 def test_the_plan_editor_refuses_a_due_date_before_the_plan_and_keeps_the_typing():
-    from cmcourse.planeditor import PlanEditor
+    from cmcourse.casestudy.planeditor import PlanEditor
 
     page = FakePage()
     editor = PlanEditor(page)
@@ -248,7 +248,7 @@ def test_the_plan_editor_refuses_a_due_date_before_the_plan_and_keeps_the_typing
 
 
 def test_the_plan_editor_saves_reordered_actions_and_tells_the_file_panel():
-    from cmcourse.planeditor import PlanEditor
+    from cmcourse.casestudy.planeditor import PlanEditor
 
     page = FakePage()
     editor = PlanEditor(page)

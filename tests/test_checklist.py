@@ -6,7 +6,7 @@ import datetime as dt
 
 from builders import CW, closure, consent, day, follow_up, implementing_case, referral
 
-from cmcourse.paths import nadia_case
+from cmcourse.core.paths import nadia_case
 from cmsim.checklist import ITEMS, evaluate
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cmcourse.paths import NADIA_CASE
+from cmcourse.core.paths import NADIA_CASE
 
 CMSIM = [sys.executable, "-m", "cmsim.cli"]
 
@@ -39,7 +39,7 @@ def test_check_lists_the_checklist_and_overdue_items():
 
 
 def test_a_saved_case_file_can_be_checked(tmp_path):
-    from cmcourse.paths import nadia_case
+    from cmcourse.core.paths import nadia_case
     from cmsim import save_case_file
 
     path = tmp_path / "nadia.json"

@@ -7,9 +7,9 @@ import re
 import nbformat
 import yaml
 
-from cmcourse.bank import load_bank
-from cmcourse.outline import load_outline
-from cmcourse.paths import ROOT
+from cmcourse.core.bank import load_bank
+from cmcourse.core.outline import load_outline
+from cmcourse.core.paths import ROOT
 
 MANIFEST = yaml.safe_load((ROOT / "course" / "manifest.yaml").read_text())
 PAGES = {p.id: p for p in load_outline().pages()}

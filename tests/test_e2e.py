@@ -287,8 +287,8 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
     of the trainee whose browser asked, never the next one's, whether the pool is full or dry."""
     import time
 
-    from cmcourse.identity import COOKIE
-    from cmcourse.store import ProgressStore, new_trainee_id
+    from cmcourse.core.identity import COOKIE
+    from cmcourse.core.store import ProgressStore, new_trainee_id
 
     page_path = "course/module1/1_2_core_steps.ipynb"
     proc, base = start_voila(tmp_path, preheat=1, preheated=[page_path])

@@ -18,8 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cmcourse import figures
-from cmcourse.figures import FIGURES, figure_html, show_figure
+from cmcourse.lessons import figures
+from cmcourse.lessons.figures import FIGURES, figure_html, show_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,7 +230,7 @@ def test_figures_use_no_pyplot_and_leave_rcparams_alone():
     assert dict(matplotlib.rcParams) == before
     code = (
         "import sys\n"
-        "from cmcourse.figures import FIGURES, figure_html\n"
+        "from cmcourse.lessons.figures import FIGURES, figure_html\n"
         "[figure_html(name) for name in FIGURES]\n"
         "print('matplotlib.pyplot' in sys.modules)"
     )
@@ -291,5 +291,5 @@ def test_each_figure_is_on_its_page_in_a_cell_that_only_calls_the_package(name):
         cells = [c for c in nb.cells if c.cell_type == "code" and "show_figure" in c.source]
         assert len(cells) == 1, f"{path}: expected one figure cell"
         assert cells[0].source == (
-            f'from cmcourse.figures import show_figure\n\nshow_figure("{name}")'
+            f'from cmcourse.lessons.figures import show_figure\n\nshow_figure("{name}")'
         )

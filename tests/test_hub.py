@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from cmcourse.store import ProgressStore
+from cmcourse.core.store import ProgressStore
 from cmsim.errors import FileProblem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,7 @@ def test_the_trainer_makes_accounts_from_a_file_and_gets_a_password_sheet(tmp_pa
 def test_the_kubernetes_values_carry_the_same_settings_as_the_hub_on_one_machine(tmp_path):
     import yaml
 
-    from cmcourse.serve import voila_args
+    from cmcourse.core.serve import voila_args
 
     values = yaml.safe_load((HUB / "z2jh" / "values.yaml").read_text())
     config = (HUB / "jupyterhub_config.py").read_text()

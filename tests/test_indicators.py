@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from cmsim.indicators import Indicators, compute_indicators, monthly_series
-from cmsim.simulator import Event, SimParams, SimulationResult, simulate
+from cmsim.caseload.indicators import Indicators, compute_indicators, monthly_series
+from cmsim.caseload.simulator import Event, SimParams, SimulationResult, simulate
 from cmsim.sop import SOP
 from cmsim.vocab import ClosureReason, RiskLevel, ServiceType
 
@@ -208,7 +208,7 @@ def test_indicators_depend_on_the_log_alone() -> None:
 def test_cmsim_never_imports_plotting_or_widgets() -> None:
     """The simulator and indicators import neither matplotlib nor ipywidgets."""
     code = (
-        "import sys, cmsim.simulator, cmsim.indicators; "
+        "import sys, cmsim.caseload.simulator, cmsim.caseload.indicators; "
         "print([m for m in ('matplotlib', 'ipywidgets') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,17 +11,17 @@ import pytest
 from nbclient import NotebookClient
 from servers import start_voila
 
-from cmcourse.bank import check, find, load_bank
-from cmcourse.live import (
+from cmcourse.core.bank import check, find, load_bank
+from cmcourse.core.outline import load_outline
+from cmcourse.core.progress import overall
+from cmcourse.core.store import ProgressStore
+from cmcourse.trainer.live import (
     QUIET_MINUTES,
     STUCK_AFTER,
     hub_folders,
     live_html,
     snapshot,
 )
-from cmcourse.outline import load_outline
-from cmcourse.progress import overall
-from cmcourse.store import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SIX_STEPS = "m1-six-steps"  # on page 1.2; right answer b

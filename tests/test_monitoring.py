@@ -12,11 +12,11 @@ from statistics import mean
 import nbformat
 import pytest
 
-from cmcourse import monitoring
-from cmcourse.bank import check, load_bank
-from cmcourse.paths import ROOT
-from cmsim.indicators import monthly_progress
-from cmsim.simulator import Event, SimParams, SimulationResult
+from cmcourse.core.bank import check, load_bank
+from cmcourse.core.paths import ROOT
+from cmcourse.supervision import dashboards as monitoring
+from cmsim.caseload.indicators import monthly_progress
+from cmsim.caseload.simulator import Event, SimParams, SimulationResult
 from cmsim.sop import SOP
 from cmsim.vocab import ClosureReason, RiskLevel
 
@@ -239,7 +239,7 @@ SHOWS = {
 
 
 def test_there_is_a_dashboard_per_scenario_of_the_simulator():
-    from cmsim.simulator import Scenario
+    from cmsim.caseload.simulator import Scenario
 
     assert sorted(d.scenario for d in monitoring.DASHBOARDS.values()) == sorted(Scenario)
 
@@ -312,7 +312,7 @@ def test_the_caseload_limit_line_comes_from_the_sop():
 
 def test_an_unknown_dashboard_gets_a_friendly_message(monkeypatch):
     shown = []
-    monkeypatch.setattr("cmcourse.page.show", shown.append)
+    monkeypatch.setattr("cmcourse.core.page.show", shown.append)
     monitoring.show_dashboard("Z")
     assert 'class="cm-error"' in shown[0] and "Traceback" not in shown[0]
     monitoring.show_what_happened("B")
@@ -332,7 +332,7 @@ def test_the_page_shows_each_dashboard_before_its_questions_and_what_happened_af
         assert all(asked < i for i in later if i >= 0), q.id
 
 
-# -- the monthly indicators behind the dashboard (cmsim.indicators.monthly_progress) ---------
+# -- the monthly indicators behind the dashboard (cmsim.caseload.indicators.monthly_progress)
 H, M, L = RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
 
 # A run of 30 days from 20/01/2022: days 0-11 are January, 12-29 February.
@@ -380,7 +380,7 @@ def test_monthly_progress_from_a_log_worked_out_by_hand():
 
 def test_a_default_dashboard_is_drawn_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
     """Thirty trainees opening the page do not each wait for the drawing."""
-    from cmcourse import monitoring
+    from cmcourse.supervision import dashboards as monitoring
 
     monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
     first = monitoring.dashboard_html("D")
@@ -391,7 +391,7 @@ def test_a_default_dashboard_is_drawn_once_and_then_read_from_the_cache(tmp_path
 
 
 def test_a_dashboard_is_still_shown_when_its_cache_cannot_be_written(tmp_path, monkeypatch):
-    from cmcourse import monitoring
+    from cmcourse.supervision import dashboards as monitoring
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cmcourse.paths import NADIA_CASE
+from cmcourse.core.paths import NADIA_CASE
 from cmsim import CaseStatus, RiskLevel
 from cmsim.checklist import evaluate
 from cmsim.replay import ReplayRefused, replay

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cmcourse.paths import CASESTUDIES
+from cmcourse.core.paths import CASESTUDIES
 from cmsim import CaseStatus
 from cmsim.checklist import evaluate
 from cmsim.replay import replay

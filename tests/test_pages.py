@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from cmcourse.serve import free_port
+from cmcourse.core.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
@@ -87,7 +87,7 @@ def _source(path: Path) -> str:
 
 
 def test_every_page_of_the_course_map_exists_and_calls_its_own_page_id():
-    from cmcourse.outline import load_outline
+    from cmcourse.core.outline import load_outline
 
     for page in load_outline().pages():
         path = ROOT / page.path
@@ -97,8 +97,8 @@ def test_every_page_of_the_course_map_exists_and_calls_its_own_page_id():
 
 
 def test_every_bank_item_of_a_section_is_on_its_page():
-    from cmcourse.bank import load_bank
-    from cmcourse.outline import load_outline
+    from cmcourse.core.bank import load_bank
+    from cmcourse.core.outline import load_outline
 
     pages = {p.section: _source(ROOT / p.path) for p in load_outline().pages() if p.section}
     for bank in load_bank().values():
@@ -146,8 +146,8 @@ def test_the_content_check_flags_logic_in_a_cell():
 
 def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
     """On a hub each trainee's server lives under /user/<name>/: links must stay there."""
-    from cmcourse.outline import load_outline
-    from cmcourse.page import _url
+    from cmcourse.core.outline import load_outline
+    from cmcourse.core.page import _url
 
     page = load_outline().page("1.2")
     monkeypatch.setenv("VOILA_BASE_URL", "/user/amina/")

@@ -8,7 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from cmsim.planner import (
+from cmsim.sop import SOP
+from cmsim.supervision.schedule import (
     Experience,
     PlanProblem,
     SessionKind,
@@ -16,7 +17,6 @@ from cmsim.planner import (
     month_schedule,
     parse_month,
 )
-from cmsim.sop import SOP
 
 K = SessionKind
 
@@ -267,9 +267,9 @@ def test_a_saved_team_loads_back_identical():
     assert TEAM.cases == 72
 
 
-# -- the planner page's widget (cmcourse.planner) -------------------------------------------
+# -- the planner page's widget (cmcourse.supervision.schedule) ----------------------------
 def _store(tmp_path, trainee="trainee-001"):
-    from cmcourse.store import ProgressStore
+    from cmcourse.core.store import ProgressStore
 
     store = ProgressStore(trainee, folder=tmp_path)
     store.set_name("Amina Yusuf")
@@ -277,7 +277,7 @@ def _store(tmp_path, trainee="trainee-001"):
 
 
 def _view(store, today=dt.date(2024, 3, 5)):
-    from cmcourse.planner import PlannerView
+    from cmcourse.supervision.schedule import PlannerView
 
     return PlannerView(store, today=today)
 
@@ -290,7 +290,7 @@ def test_the_planner_starts_from_an_example_team_and_this_month(tmp_path):
 
 
 def test_the_team_is_saved_with_the_progress_and_comes_back(tmp_path):
-    from cmcourse.planner import RECORD
+    from cmcourse.supervision.schedule import RECORD
 
     view = _view(_store(tmp_path))
     view.supervisor.value = "S. Haddad"
@@ -315,7 +315,7 @@ def test_the_team_is_saved_with_the_progress_and_comes_back(tmp_path):
 
 
 def test_bad_input_is_explained_and_the_saved_team_is_kept(tmp_path):
-    from cmcourse.planner import RECORD
+    from cmcourse.supervision.schedule import RECORD
 
     store = _store(tmp_path)
     view = _view(store)
@@ -356,7 +356,7 @@ def test_without_sign_in_the_planner_plans_and_says_it_cannot_keep_the_team():
 
 
 def test_the_plan_page_has_a_calendar_tables_and_the_rules():
-    from cmcourse.planner import plan_csv, plan_html
+    from cmcourse.supervision.schedule import plan_csv, plan_html
 
     plan = month_schedule(TEAM, "03/2024")
     html = plan_html(plan)

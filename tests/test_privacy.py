@@ -8,7 +8,7 @@ import random
 import pytest
 from builders import CW, consent, day, implementing_case, referral
 
-from cmcourse.paths import nadia_case
+from cmcourse.core.paths import nadia_case
 from cmsim import FileProblem, RuleViolation
 from cmsim.forms import Withholding
 from cmsim.privacy import (

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from matplotlib.figure import Figure
 
-from cmcourse.bank import check, find, load_bank
-from cmcourse.progress import results
-from cmcourse.report import (
+from cmcourse.core.bank import check, find, load_bank
+from cmcourse.core.progress import results
+from cmcourse.core.store import ProgressStore
+from cmcourse.trainer.report import (
     NO_CODE,
     histogram,
     histogram_alt,
@@ -28,7 +29,6 @@ from cmcourse.report import (
     unlock,
     xapi_statements,
 )
-from cmcourse.store import ProgressStore
 
 BANKS = load_bank()
 OUT_OF = sum(q.points for b in BANKS.values() for q in b.questions)
@@ -322,10 +322,10 @@ def test_histogram_of_the_trainees_scores(folder):
 
 
 def test_histogram_is_built_without_pyplot():
-    import cmcourse.report
+    import cmcourse.trainer.report
 
     assert isinstance(histogram([50]), Figure)
-    assert "pyplot" not in Path(cmcourse.report.__file__).read_text()
+    assert "pyplot" not in Path(cmcourse.trainer.report.__file__).read_text()
 
 
 # -- the report and its passcode ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The README's first command: `make serve` runs `python -m cmcourse.serve`, which starts Voilà
+"""The README's first command: `make serve` runs `python -m cmcourse.core.serve`, which starts Voilà
 on 127.0.0.1, prints the course map's address and stops everything it started on Ctrl+C."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 from servers import command, kernels
 
-from cmcourse.serve import free_port, port_is_free
+from cmcourse.core.serve import free_port, port_is_free
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def serve(tmp_path: Path, *args: str) -> subprocess.Popen:
     env = os.environ | {"CM101_DATA_DIR": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
     env.pop("JUPYTERHUB_USER", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "cmcourse.serve", "--no-browser", *args],
+        [sys.executable, "-m", "cmcourse.core.serve", "--no-browser", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from cmsim.indicators import Indicators, compute_indicators
-from cmsim.simulator import (
+from cmsim.caseload.indicators import Indicators, compute_indicators
+from cmsim.caseload.simulator import (
     EVENT_DETAIL,
     EVENT_KINDS,
     Event,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cmsim.sop import SOP
-from cmsim.staffing import staffing_for, team_findings
+from cmsim.supervision.staffing import staffing_for, team_findings
 
 
 def test_a_caseload_gives_the_team_it_needs():

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from cmcourse.store import ProgressError, ProgressStore, all_trainees, clean_name
+from cmcourse.core.store import ProgressError, ProgressStore, all_trainees, clean_name
 
 
 def test_answers_reflections_and_visits_are_saved_and_read_back(tmp_path):
@@ -101,7 +101,7 @@ def test_names_are_tidied():
 
 WRITER = """
 import sys
-from cmcourse.store import ProgressStore
+from cmcourse.core.store import ProgressStore
 store = ProgressStore("trainee-a", __import__("pathlib").Path(sys.argv[1]))
 i = 0
 while True:
@@ -142,9 +142,9 @@ def test_a_supervisors_lasting_records_outlive_submit_results(tmp_path):
 def test_results_list_the_cm101_modules_first_then_the_other_parts_by_their_titles():
     import datetime as dt
 
-    from cmcourse.certificate import certificate_html
-    from cmcourse.progress import module_label, results
-    from cmcourse.store import Attempt
+    from cmcourse.core.certificate import certificate_html
+    from cmcourse.core.progress import module_label, results
+    from cmcourse.core.store import Attempt
 
     summary = results(Attempt(1, {}, {}, {}, []))
     labels = [module_label(m) for m in summary["modules"]]

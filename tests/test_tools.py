@@ -13,12 +13,12 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from cmcourse import toolspec
-from cmcourse.outline import load_outline
-from cmcourse.paths import CASESTUDIES, nadia_case
-from cmcourse.store import ProgressStore
-from cmcourse.tools import ToolView
-from cmcourse.toolspec import (
+from cmcourse.core.outline import load_outline
+from cmcourse.core.paths import CASESTUDIES, nadia_case
+from cmcourse.core.store import ProgressStore
+from cmcourse.supervision import toolspec
+from cmcourse.supervision.tools import ToolView
+from cmcourse.supervision.toolspec import (
     Guide,
     ToolSpec,
     load_tool,
@@ -251,7 +251,7 @@ sections:
 
 
 def test_a_tool_page_shows_a_broken_tool_file_kindly(monkeypatch):
-    from cmcourse import tools
+    from cmcourse.supervision import tools
 
     shown = []
     monkeypatch.setattr(tools, "display", lambda obj: shown.append(getattr(obj, "data", obj)))

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cmcourse.bank import check, load_bank, right_answer
-from cmcourse.workshop import WORKSHOP, _form, _solution, assignments, module_notebook
+from cmcourse.assignments.generate import WORKSHOP, _form, _solution, assignments, module_notebook
+from cmcourse.core.bank import check, load_bank, right_answer
 
 BIN = Path(sys.executable).parent
 ENV = os.environ | {"PATH": f"{BIN}:{os.environ['PATH']}"}
@@ -194,7 +194,7 @@ def _setup(key: str = "1") -> dict:
 
 
 def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsys):
-    from cmcourse.grading import recorded
+    from cmcourse.assignments.kernel import recorded
 
     record = _setup()["record"]
     q = QUESTIONS[0]
@@ -219,7 +219,7 @@ def test_the_form_message_of_an_ordering_does_not_give_the_order_away(capsys):
 
 
 def test_a_date_is_recorded_only_if_it_is_a_calendar_day_written_day_first(capsys):
-    from cmcourse.grading import recorded
+    from cmcourse.assignments.kernel import recorded
 
     record = _setup("3")["record"]
     q = next(q for q in load_bank()["3"].questions if getattr(q, "answer_kind", "") == "date")
@@ -287,7 +287,7 @@ def test_a_grading_kernel_loads_neither_the_bank_nor_pydantic():
     probe = (
         f"{setup}\nimport sys\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'pydantic', 'yaml', 'cmsim'} or m == 'cmcourse.bank'))"
+        "{'pydantic', 'yaml', 'cmsim'} or m == 'cmcourse.core.bank'))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -302,11 +302,11 @@ def test_the_committed_assignments_match_the_question_bank():
         fresh = module_notebook(key)
         assert [(c.id, c.source) for c in committed.cells] == [
             (c.id, c.source) for c in fresh.cells
-        ], f"workshop/source/{name} is stale: run python -m cmcourse.workshop generate"
+        ], f"workshop/source/{name} is stale: run python -m cmcourse.assignments.generate generate"
 
 
 def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
-    from cmcourse.workshop import student_id, write_submission
+    from cmcourse.assignments.generate import student_id, write_submission
 
     answers = {q.id: right_answer(q) for q in QUESTIONS}
     answers[QUESTIONS[0].id] = json.loads(wrong(QUESTIONS[0]))
@@ -320,7 +320,7 @@ def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
 
 def test_every_assignment_handed_in_all_right_scores_full_marks(course):
     """Dates, numbers, lists and mappings as the course saves them grade as right."""
-    from cmcourse.workshop import student_id, write_submission
+    from cmcourse.assignments.generate import student_id, write_submission
 
     banks = load_bank()
     answers = {q.id: right_answer(q) for key in assignments() for q in banks[key].questions}

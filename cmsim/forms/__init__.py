@@ -1,15 +1,15 @@
 """The case management forms of seed 003 as validated records."""
 
-from .assessment import AssessmentForm, ImmediateIssue
-from .base import Form, SupervisorReview
-from .closure import ClosureCaregiver, ClosureForm, Signatory
-from .consent import ConsentForm, SupervisorAuthorisation, Withholding
-from .feedback import NEGATIVE_ITEMS, CaregiverFeedbackForm, ChildFeedbackForm
-from .followup import FollowUpForm, ReviewForm
-from .people import Caregiver, Child, HouseholdMember, ImportantPerson, Parent, Person
-from .plan import CasePlan, PlanAction, PlanParticipant
-from .registration import ImmediateConcernEntry, RegistrationForm
-from .services import (
+from cmsim.forms.assessment import AssessmentForm, ImmediateIssue
+from cmsim.forms.base import Form, SupervisorReview
+from cmsim.forms.closure import ClosureCaregiver, ClosureForm, Signatory
+from cmsim.forms.consent import ConsentForm, SupervisorAuthorisation, Withholding
+from cmsim.forms.feedback import NEGATIVE_ITEMS, CaregiverFeedbackForm, ChildFeedbackForm
+from cmsim.forms.followup import FollowUpForm, ReviewForm
+from cmsim.forms.people import Caregiver, Child, HouseholdMember, ImportantPerson, Parent, Person
+from cmsim.forms.plan import CasePlan, PlanAction, PlanParticipant
+from cmsim.forms.registration import ImmediateConcernEntry, RegistrationForm
+from cmsim.forms.services import (
     FocalPoint,
     ReferralContact,
     ReferralForm,

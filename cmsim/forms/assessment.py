@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import BIDRequirement, RiskLevel
-from .base import ConcernItem, Form, Model, SupervisorReview
-from .registration import _check_other
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import ConcernItem, Form, Model, SupervisorReview
+from cmsim.forms.registration import _check_other
+from cmsim.vocab import BIDRequirement, RiskLevel
 
 
 class ImmediateIssue(Model):

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from ..dates import DayFirstDate
-from ..sop import DEFAULT_SOP, SOP
-from ..vocab import ProtectionConcern, ServiceType, Vocab, _norm
+from cmsim.dates import DayFirstDate
+from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.vocab import ProtectionConcern, ServiceType, Vocab, _norm
 
 
 class Model(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import CareArrangement, ClosureReason, FileStorage
-from .base import Form, Model, SupervisorReview
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form, Model, SupervisorReview
+from cmsim.vocab import CareArrangement, ClosureReason, FileStorage
 
 
 class ClosureCaregiver(Model):

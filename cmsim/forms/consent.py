@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import (
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form, Model
+from cmsim.vocab import (
     CONSENT_COVERING,
     AuthorisationGround,
     ConsentFrom,
@@ -14,7 +15,6 @@ from ..vocab import (
     WithholdReason,
     _norm,
 )
-from .base import Form, Model
 
 
 class Withholding(Model):

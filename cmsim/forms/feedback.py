@@ -6,8 +6,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field, field_validator
 
-from ..dates import DayFirstDate
-from ..vocab import (
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form, ServiceItem
+from cmsim.vocab import (
     CaregiverRelationship,
     ConnectedToServices,
     HeardFromCaregiver,
@@ -15,7 +16,6 @@ from ..vocab import (
     Sex,
     YesNoCannotRecall,
 )
-from .base import Form, ServiceItem
 
 RATED = range(9, 17)
 # Items 9, 11 and 13 are worded negatively: a LOW score is the good answer.

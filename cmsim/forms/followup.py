@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import ActionConducted, FollowUpChannel, FollowUpWith, RiskLevel, SituationChange
-from .base import Form
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form
+from cmsim.vocab import ActionConducted, FollowUpChannel, FollowUpWith, RiskLevel, SituationChange
 
 
 class FollowUpForm(Form):

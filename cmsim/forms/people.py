@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..dates import DayFirstDate
-from ..vocab import Alive, CaregiverWillingness, PopulationGroup, Sex
-from .base import Model
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Model
+from cmsim.vocab import Alive, CaregiverWillingness, PopulationGroup, Sex
 
 
 class Person(Model):

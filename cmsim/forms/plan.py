@@ -6,9 +6,9 @@ import re
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import ActionStatus
-from .base import Form, Model, SupervisorReview
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form, Model, SupervisorReview
+from cmsim.vocab import ActionStatus
 
 
 class PlanAction(Model):

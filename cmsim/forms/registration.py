@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import CareArrangement, ImmediateConcern, ProtectionConcern, RiskLevel
-from .base import ConcernItem, Form, Model
-from .people import Caregiver, Child, HouseholdMember, ImportantPerson, Parent
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import ConcernItem, Form, Model
+from cmsim.forms.people import Caregiver, Child, HouseholdMember, ImportantPerson, Parent
+from cmsim.vocab import CareArrangement, ImmediateConcern, ProtectionConcern, RiskLevel
 
 
 class ImmediateConcernEntry(Model):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..dates import DayFirstDate
-from ..vocab import (
+from cmsim.dates import DayFirstDate
+from cmsim.forms.base import Form, Model, ServiceItem
+from cmsim.vocab import (
     ContactRoute,
     ReferralChannel,
     ReferralFollowUpChannel,
@@ -15,7 +16,6 @@ from ..vocab import (
     ServiceType,
     Sex,
 )
-from .base import Form, Model, ServiceItem
 
 
 def _check_other(services: list, other: str | None) -> None:

@@ -1,0 +1,276 @@
+"""nbgrader assignments generated from the question bank (one per module).
+
+    python -m cmcourse.assignments.generate generate      # write workshop/source/ from course/bank/
+
+Each question becomes three cells: its prompt (locked), an answer cell where the trainee
+passes a value to `record(...)`, and a locked, graded test cell whose hidden test carries the
+right answer; nbgrader strips hidden tests and solutions on release, so the released notebook
+carries no answer key. A locked setup cell gives `record` each answer's form (kind and ids),
+so a grading kernel loads neither the bank nor pydantic (bench/bench_autograde.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from cmcourse.core.bank import load_bank, right_answer
+from cmcourse.core.paths import ROOT
+
+WORKSHOP = ROOT / "workshop"
+SOURCE = WORKSHOP / "source"
+
+
+def workshop_dir() -> Path:
+    """The nbgrader course directory that receives submissions ($CM101_WORKSHOP_DIR)."""
+    import os
+
+    return Path(os.environ.get("CM101_WORKSHOP_DIR", WORKSHOP))
+
+
+def _meta(
+    grade_id: str, *, grade: bool, solution: bool, locked: bool, points: int | None = None
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _how_to_answer(q: Any) -> str:
+    if q.type == "single":
+        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
+        return f'{options}\n\nAnswer with one letter as text, for example `"{q.options[0].id}"`.'
+    if q.type == "multiple":
+        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
+        return f'{options}\n\nAnswer with a list of every letter that applies, e.g. `["a", "c"]`.'
+    if q.type == "true_false":
+        return "Answer with `True` or `False` (without quotes)."
+    if q.type == "matching":
+        terms = "\n".join(f'- `"{p.id}"`: {p.term}' for p in q.pairs)
+        defs = "\n".join(f'- `"{k}"`: {t}' for k, t in q.definitions())
+        example = ", ".join(f'"{p.id}": "?"' for p in q.pairs)
+        return (
+            f"Terms:\n\n{terms}\n\nDefinitions:\n\n{defs}\n\nAnswer with a dictionary from "
+            f"each term to the label of its definition: `{{{example}}}`."
+        )
+    if q.type == "ordering":
+        items = "\n".join(
+            f'- `"{i}"`' + f": {t}"
+            for i, t in ((k, {x.id: x.text for x in q.items}[k]) for k in q.shuffled)
+        )
+        return f"{items}\n\nAnswer with the list of item names in the right order."
+    return (
+        'Answer with a date as text written dd/mm/yyyy, e.g. `"05/09/2022"`.'
+        if q.answer_kind == "date"
+        else "Answer with a number."
+    )
+
+
+def _py(value: Any) -> str:
+    """A value the bank or the course holds (JSON-like) as Python source on one line."""
+    return repr(value) if value is None or isinstance(value, bool) else json.dumps(value)
+
+
+def _solution(q: Any) -> str:
+    return _py(right_answer(q))
+
+
+def _form(q: Any) -> dict[str, Any]:
+    """What `record` needs to check an answer's form: its kind and the ids it may use. Never
+    the answer: an ordering's items come in the order the prompt shows them."""
+    if q.type in {"single", "multiple"}:
+        return {"kind": q.type, "options": [o.id for o in q.options]}
+    if q.type == "matching":
+        terms = [p.id for p in q.pairs]
+        return {"kind": "matching", "terms": terms, "labels": [k for k, _ in q.definitions()]}
+    if q.type == "ordering":
+        return {"kind": "ordering", "items": list(q.shuffled)}
+    if q.type == "computed":
+        return {"kind": q.answer_kind}
+    return {"kind": q.type}
+
+
+LINE = 100  # ruff's line length: generated code is left as `ruff format` would write it
+
+
+def _literal(value: Any, indent: int, tail: str = "", start: int | None = None) -> str:
+    """`value` as Python source in a block indented by `indent`, starting at column `start`
+    (`indent` if not given) and followed by `tail`: on one line if it fits, else one item a
+    line with trailing commas, which `ruff format` keeps."""
+    if isinstance(value, bool) or not isinstance(value, dict | list):
+        return _py(value) + tail
+    flat = json.dumps(value)
+    if (indent if start is None else start) + len(flat) + len(tail) <= LINE:
+        return flat + tail
+    inner = indent + 4
+    if isinstance(value, dict):
+        items = [
+            f"{json.dumps(k)}: {_literal(v, inner, ',', inner + len(json.dumps(k)) + 2)}"
+            for k, v in value.items()
+        ]
+    else:
+        items = [_literal(v, inner, ",") for v in value]
+    brackets = "{}" if isinstance(value, dict) else "[]"
+    lines = "".join(f"{' ' * inner}{item}\n" for item in items)
+    return f"{brackets[0]}\n{lines}{' ' * indent}{brackets[1]}{tail}"
+
+
+def _call(name: str, *args: Any) -> str:
+    """A call with literal arguments, laid out as `ruff format` would leave it."""
+    flat = f"{name}({', '.join(_literal(a, 0) for a in args)})"
+    if "\n" not in flat and len(flat) <= LINE:
+        return flat
+    return f"{name}(\n" + "".join(f"    {_literal(a, 4, ',')}\n" for a in args) + ")"
+
+
+def module_notebook(module: str) -> NotebookNode:
+    bank = load_bank()[module]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    heading = (
+        f"# CM 101, Module {bank.module}: {bank.title}. Knowledge checks"
+        if module.isdigit()
+        else f"# CM 101, {bank.title}: the caseworker's decisions\n\nRead Nadia's case study "
+        "(its overview and six steps) first: each question is a decision the caseworker made "
+        "in her case."
+    )
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"{heading}\n\n"
+            "Answer each question in the cell under it: replace `None` with your answer, then "
+            "run the cell. It tells you if your answer is not in the expected form (for "
+            "example a letter where a list is needed); it does not tell you if it is right. "
+            "Do not change the other cells.",
+            metadata=_meta("intro", grade=False, solution=False, locked=True),
+        ),
+        nbformat.v4.new_code_cell(
+            "from cmcourse.assignments.kernel import assert_right, record, start_assignment\n\n"
+            "# The form each answer takes (never the answer), so each cell can check yours.\n"
+            + _call("start_assignment", {q.id: _form(q) for q in bank.questions}),
+            metadata=_meta("setup", grade=False, solution=False, locked=True),
+        ),
+    ]
+    for n, q in enumerate(bank.questions, 1):
+        right = right_answer(q)  # a computed question runs cmsim: once, for both cells
+        cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"## Question {n} (section {q.section}, {q.points} point{'s' * (q.points != 1)})"
+                f"\n\n{q.prompt}\n\n{_how_to_answer(q)}",
+                metadata=_meta(f"prompt-{q.id}", grade=False, solution=False, locked=True),
+            )
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f'record(\n    "{q.id}",\n    ### BEGIN SOLUTION\n'
+                f"    {_literal(right, 4, ',')}\n    ### END SOLUTION\n)",
+                metadata=_meta(f"answer-{q.id}", grade=False, solution=True, locked=False),
+            )
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f'"""Question {n} ({q.id}) is answered right."""\n\n'
+                f"### BEGIN HIDDEN TESTS\n{_call('assert_right', q.id, right)}\n"
+                "### END HIDDEN TESTS",
+                metadata=_meta(
+                    f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points
+                ),
+            )
+        )
+    for cell in cells:  # ids that stay the same when the notebook is generated again
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
+    nb.cells = cells
+    return nb
+
+
+def assignments() -> dict[str, str]:
+    """The workshop's assignments by bank key: one per CM 101 module with knowledge checks,
+    and one for the structured decisions of the Nadia case study."""
+    return {
+        key: f"module{key}" if key.isdigit() else key
+        for key, bank in sorted(load_bank().items())
+        if bank.questions and (key.isdigit() or key == "nadia")
+    }
+
+
+def generate(source: Path = SOURCE) -> list[Path]:
+    """Write every assignment's source notebook."""
+    written = []
+    for key, name in assignments().items():
+        path = source / name / f"{name}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(module_notebook(key), path)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="cm101-workshop",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=["generate"])
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        for path in generate():
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def student_id(trainee_id: str, name: str) -> str:
+    """An nbgrader student id a trainer recognises: the name, then the trainee's id."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:30] or "trainee"
+    return f"{slug}-{trainee_id[:6]}"
+
+
+def write_submission(
+    trainee_id: str, name: str, answers: dict[str, Any], course: Path = WORKSHOP
+) -> list[Path]:
+    """The trainee's answers as nbgrader submissions (submitted/<student>/<assignment>/), one
+    per assignment (the modules and Nadia's case), so the trainer grades the friendly course
+    with `nbgrader autograde`."""
+    import datetime as dt
+
+    student = student_id(trainee_id, name)
+    written = []
+    for key, assignment in assignments().items():
+        nb = module_notebook(key)
+        for cell in nb.cells:
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            if grade_id.startswith("answer-"):
+                qid = grade_id.removeprefix("answer-")
+                cell.source = f'record(\n    "{qid}",\n    {_py(answers.get(qid))},\n)'
+            elif grade_id.startswith("test-"):
+                # What a trainee receives has no hidden test; autograde puts it back.
+                cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
+        folder = course / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        (folder / "timestamp.txt").write_text(stamp)
+        written.append(folder / f"{assignment}.ipynb")
+    return written

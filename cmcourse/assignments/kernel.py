@@ -1,0 +1,146 @@
+"""What trainees call in nbgrader assignments: `record(question_id, value)`.
+
+The value is passed explicitly (no kernel globals are read); `record` checks its type and
+shape and says how to fix it, without ever revealing whether it is right. The notebook's
+locked setup cell gives `start_assignment` the form of each answer (its kind and the ids a
+trainee may use, never the answer), and each hidden test calls
+`assert_right(question_id, expected)` with the answer key, which nbgrader strips from what it
+releases.
+
+Standard library only, and no reading of the question bank: every graded kernel imports this,
+so what it costs is paid once per submission (bench/bench_autograde.py). What counts as the
+same answer here agrees with `cmcourse.core.bank.check` (tests/test_workshop.py checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from typing import Any
+
+_forms: dict[str, dict[str, Any]] = {}
+_answers: dict[str, Any] = {}
+
+
+def start_assignment(forms: dict[str, dict[str, Any]]) -> None:
+    """Get this kernel ready for an assignment (its locked setup cell calls this).
+
+    `forms` says what form each question's answer takes, by question id: {"kind": single,
+    multiple, true_false, matching, ordering, date or number, and the ids the kind needs:
+    "options", "terms" and "labels", or "items"}. Errors are shown as plain tracebacks: a
+    failed hidden test then reads as its message, and costs the grading kernel a hundredth
+    of a second instead of the first verbose traceback's tenth or more.
+    """
+    _forms.update(forms)
+    ipython = sys.modules.get("IPython")  # only inside a kernel; never imported here
+    shell = ipython.get_ipython() if ipython else None
+    if shell is not None and hasattr(shell, "InteractiveTB"):
+        shell.InteractiveTB.set_mode("Plain")
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date written day/month/year with a four-digit year, as the course accepts it."""
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
+        day, month, year = map(int, value.strip().split("/"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:  # 31/02: not on the calendar
+            return None
+    return None
+
+
+def _number(value: Any) -> float | None:
+    """A number, or the text of one (the course saves what was typed)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value) if isinstance(value, int | float | str) else None
+    except ValueError:
+        return None
+
+
+def _ids(values: list[str]) -> str:
+    return ", ".join(map(repr, values))
+
+
+def _problem(form: dict[str, Any], value: Any) -> str | None:
+    """Why this value cannot be an answer of this form, or None."""
+    kind = form["kind"]
+    if kind == "single":
+        ids = form["options"]
+        if not isinstance(value, str) or value.strip() not in ids:
+            return f'give one letter as text, one of {_ids(ids)}, e.g. "{ids[0]}"'
+    elif kind == "multiple":
+        ids = form["options"]
+        if not isinstance(value, list | tuple | set) or not value:
+            return f'give a list of letters, e.g. ["{ids[0]}", "{ids[1]}"]'
+        unknown = [v for v in value if not isinstance(v, str) or v.strip() not in ids]
+        if unknown:
+            return f"{_ids(unknown)} is not an option; options: {', '.join(ids)}"
+    elif kind == "true_false":
+        if not isinstance(value, bool):
+            return "give True or False (without quotes)"
+    elif kind == "matching":
+        terms, labels = form["terms"], form["labels"]
+        if not isinstance(value, dict) or sorted(map(str, value)) != sorted(terms):
+            return f"give a dictionary with one entry per term: {_ids(terms)}"
+        if any(v not in labels for v in value.values()):
+            return f"each term needs one of the definition labels {', '.join(labels)}"
+    elif kind == "ordering":
+        ids = form["items"]  # in the order the prompt shows them, never the right one
+        if not isinstance(value, list | tuple) or sorted(map(str, value)) != sorted(ids):
+            return f"give a list with every item once, in order: {_ids(ids)}"
+    elif kind == "date":
+        if _day(value) is None:
+            return 'give a date as text written dd/mm/yyyy, e.g. "05/09/2022"'
+    elif kind == "number" and _number(value) is None:
+        return "give a number"
+    return None
+
+
+def record(question_id: str, value: Any) -> None:
+    """Record your answer to one question. It is checked only for its form here."""
+    form = _forms.get(question_id)
+    if form is None:
+        print(
+            f"Not recorded: this notebook has no question {question_id!r}. Keep the question "
+            "id as it was given, and run the notebook's first code cell before this one."
+        )
+        return
+    problem = _problem(form, value)
+    if problem:
+        print(f"Not recorded yet for {question_id}: {problem}.")
+        _answers.pop(question_id, None)
+        return
+    _answers[question_id] = list(value) if isinstance(value, tuple | set) else value
+    print(f"Answer to {question_id} recorded.")
+
+
+def recorded(question_id: str) -> Any:
+    return _answers.get(question_id)
+
+
+def _same(kind: str, value: Any, expected: Any) -> bool:
+    """Whether a recorded value (already of the right form) is the expected answer."""
+    if kind == "single":
+        return value.strip() == expected
+    if kind == "multiple":
+        return {v.strip() for v in value} == set(expected)
+    if kind == "date":
+        return _day(value) == _day(expected)
+    if kind == "number":
+        return _number(value) == _number(expected)
+    if kind == "matching":
+        return {str(k): v for k, v in value.items()} == expected
+    if kind == "ordering":
+        return [str(v) for v in value] == expected
+    return value == expected  # true_false
+
+
+def assert_right(question_id: str, expected: Any) -> None:
+    """For the assignment's hidden tests: fail unless the recorded answer is `expected`."""
+    value = _answers.get(question_id)
+    assert value is not None, f"No answer was recorded for {question_id}."
+    right = _same(_forms[question_id]["kind"], value, expected)
+    assert right, f"The answer to {question_id} is not right."

@@ -1,0 +1,3 @@
+"""Nadia's case study and the short cases: the trainee's own case file, its panels, plan editor and
+figures.
+"""

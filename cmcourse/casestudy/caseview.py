@@ -1,0 +1,116 @@
+"""HTML views of a case for Voilà pages: summary, record of activities, checklist, deadlines.
+
+Plain, accessible HTML (real tables with headers and captions); every value escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from cmcourse.html.parts import STYLE, table_html
+from cmsim.case import Case
+from cmsim.checklist import evaluate
+from cmsim.dates import fmt
+from cmsim.summary import summarise
+from cmsim.timeline import deadlines
+
+STATUS_WORDS = {
+    "met": "on time",
+    "late": "late",
+    "due": "not yet due",
+    "overdue": "missed",
+    "undated": "done, date not recorded",
+}
+
+
+def summary_html(case: Case, as_of: dt.date | None = None) -> str:
+    s = summarise(case.file, case.sop, as_of)
+    rows = [
+        ["Case code", s.code],
+        ["Status", s.status],
+        ["Identified", s.identified_on],
+        *[[f"Step reached: {step}", day] for step, day in s.steps.items()],
+        [
+            "Risk level over time",
+            " → ".join(f"{r['level']} ({r['date']}, {r['source']})" for r in s.risk_history),
+        ],
+        ["Case plan actions", str(s.plan_actions)],
+        ["Referrals", str(s.referrals)],
+        ["Follow-ups recorded", str(s.follow_ups)],
+        ["Review meetings", str(s.reviews)],
+        ["Weeks open", str(s.weeks_open)],
+    ]
+    if s.closure_reason:
+        rows.append(["Closed", f"{s.closed_on}: {s.closure_reason}"])
+    if s.file_kept_until:
+        rows.append(["File kept until", s.file_kept_until])
+    return STYLE + table_html("Key facts of the case", ["Fact", "Value"], rows)
+
+
+def log_html(case: Case) -> str:
+    rows = [[fmt(e.on), e.by, e.step.value, e.summary] for e in case.file.log]
+    return table_html(
+        "Record of every activity on the case file", ["Date", "Who", "Step", "What"], rows
+    )
+
+
+def checklist_html(case: Case, as_of: dt.date) -> str:
+    rows = [
+        [
+            escape(f"{i.section} {i.number}"),
+            escape(i.text),
+            f'<span class="cm-{i.answer}">{i.answer}</span>',
+            escape(i.reason),
+        ]
+        for i in evaluate(case.file, case.sop, as_of)
+    ]
+    return table_html(
+        f"Case file checklist (as of {fmt(as_of)})",
+        ["Item", "Checklist question", "Y/N/NA", "Why"],
+        rows,
+        raw=True,
+    )
+
+
+def deadlines_html(case: Case, as_of: dt.date) -> str:
+    rows = [
+        [
+            escape(d.what),
+            escape(fmt(d.due)),
+            escape(fmt(d.done_on) or "—"),
+            f'<span class="cm-{d.status}">{STATUS_WORDS[d.status]}</span>',
+            escape(d.rule),
+        ]
+        for d in deadlines(case.file, case.sop, as_of)
+    ]
+    return table_html(
+        f"Deadlines under the SOP '{case.sop.name}'",
+        ["What", "Due", "Done", "Result", "Rule"],
+        rows,
+        raw=True,
+    )
+
+
+def show_case(script: str, as_of: str) -> None:
+    """Replay a case script under casestudies/ and show its file as a supervisor reads it."""
+    from IPython.display import HTML, display
+
+    from cmcourse.core.paths import CASESTUDIES
+    from cmcourse.core.safety import friendly
+    from cmsim.dates import parse_day_first
+    from cmsim.replay import replay
+
+    try:
+        case = replay(CASESTUDIES / script)
+        day = parse_day_first(as_of)
+        display(
+            HTML(
+                summary_html(case, day)
+                + log_html(case)
+                + deadlines_html(case, day)
+                + checklist_html(case, day)
+            )
+        )
+    except Exception as exc:  # shown kindly, logged for the trainer
+        display(HTML(friendly(exc)))

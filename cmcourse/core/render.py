@@ -1,0 +1,322 @@
+"""One renderer per question type. A renderer shows a question, takes the trainee's answer,
+checks it with `bank.check`, hands the result to `on_answer` (which saves it) and shows the
+feedback. It knows nothing about pages or storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from cmcourse.core.bank import Feedback, check
+from cmcourse.core.safety import safe
+
+FULL = w.Layout(width="100%", max_width="60em")
+OnAnswer = Callable[[Any, Any, Feedback], None]
+
+
+def feedback_html(result: Feedback, tries: int | None = None) -> str:
+    verdict = "Correct" if result.correct else "Not quite"
+    icon = "✔" if result.correct else "✖"
+    items = "".join(f"<li>{escape(m)}</li>" for m in result.messages)
+    again = "" if result.correct else "<p>You can change your answer and check again.</p>"
+    return (
+        f'<div class="cm-feedback cm-{"right" if result.correct else "wrong"}" role="status" '
+        f'aria-live="polite"><p><strong>{icon} {verdict}</strong> '
+        f"({result.points:g} of {result.out_of} point{'s' * (result.out_of != 1)})</p>"
+        f"<ul>{items}</ul>{again}</div>"
+    )
+
+
+class QuestionView:
+    """The frame shared by all question types: prompt, answer controls, check button,
+    feedback. Subclasses build the controls and read/restore the answer."""
+
+    def __init__(
+        self, question: Any, on_answer: OnAnswer, previous: Any = None, enabled: bool = True
+    ):
+        self.question = question
+        self.on_answer = on_answer
+        self.feedback = w.HTML(layout=FULL)
+        self.button = w.Button(
+            description="Check my answer",
+            button_style="primary",
+            tooltip="Check my answer and see the feedback",
+            disabled=not enabled,
+            layout=w.Layout(width="auto"),
+        )
+        self.controls = self.build()
+        self.button.on_click(safe(self._show)(self._check))
+        prompt = w.HTML(
+            f'<p class="cm-prompt"><strong>{escape(question.prompt)}</strong></p>', layout=FULL
+        )
+        self.widget = w.VBox([prompt, *self.controls, self.button, self.feedback], layout=FULL)
+        self.widget.add_class("cm-question")
+        if previous is not None:
+            self.restore(previous)
+            self.feedback.value = feedback_html(check(question, previous))
+
+    def _show(self, html: str) -> None:
+        self.feedback.value = html
+
+    def _check(self, _button: Any = None) -> None:
+        answer = self.read()
+        if answer is None:
+            self.feedback.value = (
+                '<div class="cm-feedback" role="status" aria-live="polite">'
+                f"<p>{escape(self.incomplete())}</p></div>"
+            )
+            return
+        result = check(self.question, answer)
+        self.on_answer(self.question, answer, result)
+        self.feedback.value = feedback_html(result)
+
+    # -- to override ----------------------------------------------------------------------
+    def build(self) -> list[w.Widget]:
+        raise NotImplementedError
+
+    def read(self) -> Any:
+        """The answer as plain data, or None if not complete."""
+        raise NotImplementedError
+
+    def restore(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    def incomplete(self) -> str:
+        return "Choose an answer first."
+
+
+class SingleView(QuestionView):
+    def build(self) -> list[w.Widget]:
+        self.choice = w.RadioButtons(
+            options=[(f"{o.id}. {o.text}", o.id) for o in self.question.options],
+            value=None,
+            description="Answer:",
+            layout=FULL,
+            style={"description_width": "initial"},
+        )
+        return [self.choice]
+
+    def read(self) -> Any:
+        return self.choice.value
+
+    def restore(self, answer: Any) -> None:
+        if answer in {o.id for o in self.question.options}:
+            self.choice.value = answer
+
+
+class MultipleView(QuestionView):
+    def build(self) -> list[w.Widget]:
+        self.boxes = {
+            o.id: w.Checkbox(
+                description=f"{o.id}. {o.text}", value=False, indent=False, layout=FULL
+            )
+            for o in self.question.options
+        }
+        hint = w.HTML("<p>Tick every answer that applies.</p>")
+        return [hint, *self.boxes.values()]
+
+    def read(self) -> Any:
+        chosen = [k for k, box in self.boxes.items() if box.value]
+        return chosen or None
+
+    def restore(self, answer: Any) -> None:
+        for key in answer or []:
+            if key in self.boxes:
+                self.boxes[key].value = True
+
+    def incomplete(self) -> str:
+        return "Tick at least one answer first."
+
+
+class TrueFalseView(QuestionView):
+    def build(self) -> list[w.Widget]:
+        self.choice = w.RadioButtons(
+            options=[("True", True), ("False", False)], value=None, description="Answer:"
+        )
+        return [self.choice]
+
+    def read(self) -> Any:
+        return self.choice.value
+
+    def restore(self, answer: Any) -> None:
+        if isinstance(answer, bool):
+            self.choice.value = answer
+
+
+class MatchingView(QuestionView):
+    def build(self) -> list[w.Widget]:
+        definitions = self.question.definitions()
+        listing = "".join(
+            f"<li><strong>{escape(k)}</strong>: {escape(t)}</li>" for k, t in definitions
+        )
+        self.menus = {
+            p.id: w.Dropdown(
+                options=[("choose…", None)] + [(k, k) for k, _ in definitions],
+                value=None,
+                description=p.term,
+                layout=FULL,
+                style={"description_width": "40%"},
+            )
+            for p in self.question.pairs
+        }
+        intro = w.HTML(
+            f"<p>Definitions:</p><ul>{listing}</ul><p>For each term, choose the "
+            "letter of its definition.</p>",
+            layout=FULL,
+        )
+        return [intro, *self.menus.values()]
+
+    def read(self) -> Any:
+        answer = {k: m.value for k, m in self.menus.items()}
+        return answer if all(answer.values()) else None
+
+    def restore(self, answer: Any) -> None:
+        for key, value in dict(answer or {}).items():
+            menu = self.menus.get(key)
+            if menu is not None and value in [v for _, v in menu.options]:
+                menu.value = value
+
+    def incomplete(self) -> str:
+        return "Choose a definition for every term first."
+
+
+class OrderingView(QuestionView):
+    """One menu per position: keyboard-friendly, unlike drag and drop."""
+
+    def build(self) -> list[w.Widget]:
+        texts = {i.id: i.text for i in self.question.items}
+        options = [("choose…", None)] + [(texts[k], k) for k in self.question.shuffled]
+        self.slots = [
+            w.Dropdown(
+                options=options,
+                value=None,
+                description=f"Position {n}",
+                layout=FULL,
+                style={"description_width": "initial"},
+            )
+            for n in range(1, len(texts) + 1)
+        ]
+        listing = "".join(f"<li>{escape(texts[k])}</li>" for k in self.question.shuffled)
+        return [w.HTML(f"<p>Items to order:</p><ul>{listing}</ul>", layout=FULL), *self.slots]
+
+    def read(self) -> Any:
+        order = [s.value for s in self.slots]
+        return order if all(order) and len(set(order)) == len(order) else None
+
+    def restore(self, answer: Any) -> None:
+        for slot, value in zip(self.slots, answer or [], strict=False):
+            if value in [v for _, v in slot.options]:
+                slot.value = value
+
+    def incomplete(self) -> str:
+        return "Put every item in one position (each item once) first."
+
+
+class ComputedView(QuestionView):
+    def build(self) -> list[w.Widget]:
+        placeholder = "dd/mm/yyyy" if self.question.answer_kind == "date" else "a number"
+        self.entry = w.Text(
+            placeholder=placeholder,
+            description="Your answer:",
+            style={"description_width": "initial"},
+        )
+        return [self.entry]
+
+    def read(self) -> Any:
+        return self.entry.value.strip() or None
+
+    def restore(self, answer: Any) -> None:
+        self.entry.value = str(answer)
+
+    def incomplete(self) -> str:
+        return "Type your answer first."
+
+
+VIEWS: dict[str, type[QuestionView]] = {
+    "single": SingleView,
+    "multiple": MultipleView,
+    "true_false": TrueFalseView,
+    "matching": MatchingView,
+    "ordering": OrderingView,
+    "computed": ComputedView,
+}
+
+
+def question_view(
+    question: Any, on_answer: OnAnswer, previous: Any = None, enabled: bool = True
+) -> QuestionView:
+    return VIEWS[question.type](question, on_answer, previous, enabled)
+
+
+class ReflectionView:
+    """Free text, saved when the trainee leaves the box or presses Save; the guidance is
+    shown once something is written."""
+
+    def __init__(
+        self,
+        reflection: Any,
+        on_save: Callable[[Any, str], None],
+        previous: str | None = None,
+        enabled: bool = True,
+    ):
+        self.reflection = reflection
+        self.on_save = on_save
+        self.text = w.Textarea(
+            value=previous or "",
+            placeholder="Write your thoughts here…",
+            description="Your reflection:",
+            continuous_update=False,
+            disabled=not enabled,
+            layout=w.Layout(width="100%", max_width="60em", height="8em"),
+            style={"description_width": "initial"},
+        )
+        self.button = w.Button(
+            description="Save my reflection",
+            disabled=not enabled,
+            tooltip="Save my reflection",
+            layout=w.Layout(width="auto"),
+        )
+        self.status = w.HTML()
+        self.guidance = w.HTML(layout=FULL)
+        handler = safe(self._show_status)(self._save)
+        self.button.on_click(handler)
+        self.text.observe(lambda change: handler(), names="value")
+        prompt = w.HTML(
+            f'<p class="cm-prompt"><strong>Reflection: {escape(reflection.prompt)}</strong></p>',
+            layout=FULL,
+        )
+        self.widget = w.VBox(
+            [prompt, self.text, w.HBox([self.button, self.status]), self.guidance], layout=FULL
+        )
+        self.widget.add_class("cm-reflection")
+        if previous:
+            self._reveal()
+
+    def _show_status(self, html: str) -> None:
+        self.status.value = html
+
+    def _save(self, _button: Any = None) -> None:
+        text = self.text.value.strip()
+        if not text:
+            self.status.value = '<span role="status">Write something first.</span>'
+            return
+        self.on_save(self.reflection, text)
+        self.status.value = '<span role="status" aria-live="polite">Saved.</span>'
+        self._reveal()
+
+    def _reveal(self) -> None:
+        lines = [line for line in self.reflection.guidance.splitlines() if line.strip()]
+        if not lines:
+            return
+        body = (
+            f"<p>{escape(lines[0])}</p>"
+            if len(lines) == 1
+            else "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+        )
+        self.guidance.value = (
+            f'<div class="cm-guidance"><p><strong>Points to consider</strong></p>{body}</div>'
+        )

@@ -1,0 +1,178 @@
+"""Interactive pieces of the course, each a thin widget over cmsim (no logic of its own)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+from IPython.display import display
+
+from cmcourse.core.safety import safe
+from cmcourse.html.parts import STYLE, table_html
+from cmsim.dates import parse_day_first
+from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.supervision.staffing import staffing_for, team_findings
+from cmsim.timeline import plan_ahead
+from cmsim.vocab import RiskLevel
+
+BUDGET_ITEMS = [  # 004 §2.3, Financial Resources
+    (
+        "Office set-up",
+        "office space, furniture and infrastructure such as computers, internet, "
+        "a case file cabinet and stationery",
+    ),
+    (
+        "Appropriate space",
+        "to ensure confidentiality and privacy during meetings with children and families",
+    ),
+    (
+        "Salaries",
+        "the number and type of caseworkers needed depends on their planned tasks; "
+        "administrative support may also be needed",
+    ),
+    (
+        "Supervision and training",
+        "on-going training, support and supervision of caseworkers and managers",
+    ),
+    ("Transportation", "vehicle, money for fuel and maintenance (for home visits, for example)"),
+    ("Communication", "such as a duty phone for caseworkers to contact families"),
+    (
+        "Emergency money",
+        "an Emergency Case Fund for an immediate response when needed, such as "
+        "emergency medical care",
+    ),
+]
+
+
+def deadline_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
+    """Pick a risk level and a registration date: see every deadline under the SOP."""
+    risk = w.Dropdown(
+        options=[(r.value, r) for r in RiskLevel],
+        value=RiskLevel.HIGH,
+        description="Risk level:",
+        style={"description_width": "initial"},
+    )
+    date = w.Text(
+        value="05/09/2022",
+        placeholder="dd/mm/yyyy",
+        description="Registered on:",
+        style={"description_width": "initial"},
+    )
+    out = w.HTML()
+
+    def show(html: str) -> None:
+        out.value = html
+
+    @safe(show)
+    def update(_: Any = None) -> None:
+        try:
+            day = parse_day_first(date.value)
+        except ValueError:
+            out.value = '<p role="status">Write the date as dd/mm/yyyy, for example 05/09/2022.</p>'
+            return
+        rows = plan_ahead(risk.value, day, sop)
+        out.value = STYLE + table_html(
+            f"Deadlines under the SOP “{sop.name}”", ["What", "By", "Rule"], [list(r) for r in rows]
+        )
+
+    risk.observe(update, names="value")
+    date.observe(update, names="value")
+    update()
+    return w.VBox([w.HTML("<p><strong>Deadline calculator</strong></p>"), risk, date, out])
+
+
+def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
+    """A caseload and a team: what the SOP asks for and what the team breaks."""
+    style = {"description_width": "initial"}
+    cases = w.BoundedIntText(value=130, min=0, max=100000, description="Open cases:", style=style)
+    workers = w.BoundedIntText(value=4, min=0, max=10000, description="Caseworkers:", style=style)
+    supervisors = w.BoundedIntText(
+        value=1, min=0, max=1000, description="Supervisors:", style=style
+    )
+    out = w.HTML()
+
+    def show(html: str) -> None:
+        out.value = html
+
+    @safe(show)
+    def update(_: Any = None) -> None:
+        need = staffing_for(cases.value, sop)
+        findings = team_findings(cases.value, workers.value, supervisors.value, sop)
+        verdict = (
+            "<p><strong>This team is within the SOP.</strong></p>"
+            if not findings
+            else "<ul>" + "".join(f"<li>{escape(f)}</li>" for f in findings) + "</ul>"
+        )
+        out.value = (
+            '<div role="status" aria-live="polite"><p>What the caseload needs:</p><ul>'
+            + "".join(f"<li>{escape(line)}</li>" for line in need.lines(sop))
+            + f"</ul><p>Your team:</p>{verdict}</div>"
+        )
+
+    for box in (cases, workers, supervisors):
+        box.observe(update, names="value")
+    update()
+    return w.VBox(
+        [
+            w.HTML("<p><strong>Staffing calculator</strong></p>"),
+            cases,
+            workers,
+            supervisors,
+            out,
+        ]
+    )
+
+
+def budget_widget() -> w.VBox:
+    """Tick what your programme's budget covers; see what is still missing."""
+    boxes = [
+        w.Checkbox(
+            description=f"{name}: {detail}",
+            indent=False,
+            value=False,
+            layout=w.Layout(width="100%"),
+        )
+        for name, detail in BUDGET_ITEMS
+    ]
+    out = w.HTML()
+
+    def update(_: Any = None) -> None:
+        missing = [
+            name for (name, _), box in zip(BUDGET_ITEMS, boxes, strict=True) if not box.value
+        ]
+        out.value = (
+            '<p role="status" aria-live="polite">'
+            + (
+                "Every item is covered."
+                if not missing
+                else "Not yet budgeted: " + escape(", ".join(missing)) + "."
+            )
+            + "</p>"
+        )
+
+    for box in boxes:
+        box.observe(update, names="value")
+    update()
+    return w.VBox(
+        [
+            w.HTML(
+                "<p><strong>Budget items for case management</strong>: tick what "
+                "your programme's budget covers.</p>"
+            ),
+            *boxes,
+            out,
+        ]
+    )
+
+
+def deadline_calculator(sop: SOP = DEFAULT_SOP) -> None:
+    display(deadline_widget(sop))
+
+
+def staffing_calculator(sop: SOP = DEFAULT_SOP) -> None:
+    display(staffing_widget(sop))
+
+
+def budget_checklist() -> None:
+    display(budget_widget())

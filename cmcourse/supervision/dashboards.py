@@ -1,0 +1,416 @@
+"""Programme monitoring: a CPIMS+-style dashboard of a simulated programme, for the
+interpretation exercises (seed 003, the dashboard examples after the feedback forms).
+
+    show_dashboard("B")        # in a notebook: the dashboard, its alt text and its figures
+    show_what_happened("B")    # after the questions: what changed in the simulation
+
+Six dashboards, one per scenario of the caseload simulator, all of the same programme: it
+runs for 2022 (filling up from no cases) and the dashboards show 2023; from 1 May 2023 the
+scenario's change applies. Each scenario is simulated once per kernel and kept (the runs are
+seeded, so keeping them changes nothing). Panels mirror the CPIMS+ indicators; every figure
+drawn is also in a table, the picture's text alternative.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from cmcourse.core.store import data_dir
+from cmcourse.html.parts import STYLE, table_html
+from cmcourse.lessons.figures import BLUE, INK, RED, png
+from cmsim.caseload.indicators import (
+    MonthlyProgress,
+    MonthlySeries,
+    monthly_progress,
+    monthly_series,
+)
+from cmsim.caseload.simulator import Scenario, SimParams, SimulationResult, simulate
+from cmsim.sop import DEFAULT_SOP, SOP
+
+START = dt.date(2022, 1, 1)
+SHOWN = "2023"  # the year the dashboards show; 2022 fills the programme up
+CHANGE = dt.date(2023, 5, 1)  # the scenario's change begins on this day
+SEED = 19
+SETTINGS = {  # a programme within the SOP before any change: about 19 cases per caseworker
+    "days": 730,
+    "start_date": START,
+    "caseworkers": 8,
+    "supervisors": 2,
+    "arrivals_per_day": 0.8,
+    "scenario_day": (CHANGE - START).days,
+}
+DPI = 100
+# Font sizes in points. Shown at most 60em wide, the 12-inch figure has 5em to the inch: 14pt
+# is about the page's body text.
+TITLE, SMALL = 14, 12
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    letter: str
+    scenario: Scenario
+    what_happened: str  # shown after the questions: the change the simulation made
+
+
+DASHBOARDS: dict[str, Dashboard] = {
+    d.letter: d
+    for d in (
+        Dashboard(
+            "A",
+            Scenario.BASELINE,
+            "Nothing changed: the programme ran all year as it was set up, with 8 caseworkers, "
+            "2 supervisors and about 24 new cases a month. It is the yardstick for the other "
+            "dashboards.",
+        ),
+        Dashboard(
+            "B",
+            Scenario.POPULATION_ARRIVAL,
+            "From May, three times as many new cases were registered each day: a population "
+            "arrived. The same 8 caseworkers took them all on.",
+        ),
+        Dashboard(
+            "C",
+            Scenario.FEWER_STAFF,
+            "In May, half of the caseworkers (4 of 8) left, and their cases were shared among "
+            "those who stayed. New cases kept coming as before.",
+        ),
+        Dashboard(
+            "D",
+            Scenario.PRESSURE_TO_CLOSE,
+            "From May, cases were closed early as 'goal met' and reviews were skipped: there "
+            "was pressure to close cases, and closing quickly was taken for success.",
+        ),
+        Dashboard(
+            "E",
+            Scenario.BROKEN_REFERRAL_PATHWAY,
+            "From May, service providers refused most referrals, and the services they did "
+            "accept started much later: the referral pathway broke down.",
+        ),
+        Dashboard(
+            "F",
+            Scenario.PROGRAMME_CLOSING,
+            "From May, the programme registered no new case and closed or handed over every "
+            "open case before the end of the year: the programme was closing.",
+        ),
+    )
+}
+
+
+# -- the data ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Panel:
+    title: str  # the name the questions use
+    unit: str  # what the numbers are, in full, for the table
+    axis: str  # the same, short, for the axis
+    values: list[float | None]
+    bars: bool = False
+    percent: bool = False
+    limit: tuple[float, str] | None = None  # a reference line and its label
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    letter: str
+    months: list[str]  # "Jan 2023" ...
+    panels: list[Panel]
+
+
+def run(letter: str, sop: SOP = DEFAULT_SOP) -> SimulationResult:
+    """The simulation behind a dashboard (seeded: the same run every time)."""
+    board = _board(letter)
+    params = SimParams(**SETTINGS, scenario=board.scenario)  # type: ignore[arg-type]
+    return simulate(params, sop=sop, seed=SEED)
+
+
+def _board(letter: str) -> Dashboard:
+    if letter not in DASHBOARDS:
+        raise KeyError(f"no dashboard {letter!r}; the dashboards are {', '.join(DASHBOARDS)}")
+    return DASHBOARDS[letter]
+
+
+def panels(series: MonthlySeries, progress: MonthlyProgress, limit: int) -> list[Panel]:
+    """The nine panels, for the months of the year shown."""
+    keep = [n for n, m in enumerate(series.months) if m.startswith(SHOWN)]
+
+    def shown(values: list) -> list:
+        return [values[n] for n in keep]
+
+    return [
+        Panel(
+            "Caseload: open cases",
+            "open cases at the month's end",
+            "open cases",
+            shown(series.open_cases),
+            bars=True,
+        ),
+        Panel(
+            "Open cases per caseworker",
+            "open cases per caseworker, month end",
+            "cases per caseworker",
+            shown(progress.caseload_mean),
+            limit=(limit, f"SOP limit: {limit}"),
+        ),
+        Panel(
+            "High-risk cases open",
+            "high-risk cases open at the month's end",
+            "high-risk cases",
+            shown(progress.high_risk_open),
+            bars=True,
+        ),
+        Panel(
+            "Share of open cases that are high risk",
+            "% of open cases, month end",
+            "% of open cases",
+            shown(series.high_risk_share),
+            percent=True,
+        ),
+        Panel(
+            "Days from case opened to closed",
+            "median days, cases closed that month",
+            "days (median)",
+            shown(progress.days_to_close_median),
+        ),
+        Panel(
+            "Cases closed",
+            "cases closed in the month",
+            "cases closed",
+            shown(series.closures),
+            bars=True,
+        ),
+        Panel(
+            "Services provided",
+            "services provided in the month",
+            "services",
+            shown(series.services),
+            bars=True,
+        ),
+        Panel(
+            "Assessments completed",
+            "% of open cases assessed, month end",
+            "% of open cases",
+            shown(progress.assessed_pct),
+            percent=True,
+        ),
+        Panel(
+            "Progress towards case-plan goals",
+            "% of case-plan actions completed (open cases)",
+            "% of actions done",
+            shown(progress.plan_progress_pct),
+            percent=True,
+        ),
+    ]
+
+
+def _month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{dt.date(int(year), int(month), 1):%b} {year}"
+
+
+def _data(letter: str, sop: SOP) -> DashboardData:
+    result = run(letter, sop)
+    series = monthly_series(result)
+    labels = [_month_label(m) for m in series.months if m.startswith(SHOWN)]
+    return DashboardData(
+        letter, labels, panels(series, monthly_progress(result), sop.supervision.caseload_limit)
+    )
+
+
+@cache
+def _default_data(letter: str) -> DashboardData:
+    return _data(letter, DEFAULT_SOP)
+
+
+def dashboard_data(letter: str, sop: SOP | None = None) -> DashboardData:
+    """A dashboard's figures; under the default SOP each is simulated once and kept."""
+    _board(letter)
+    return _default_data(letter) if sop is None else _data(letter, sop)
+
+
+# -- the picture and its text alternative --------------------------------------------------
+def _draw(ax: Axes, panel: Panel, months: list[str]) -> None:
+    x = list(range(len(months)))
+    if panel.bars:
+        ax.bar(x, [v or 0 for v in panel.values], color=BLUE, width=0.7)
+    else:
+        ax.plot(x, panel.values, color=BLUE, linewidth=2.2, marker="o", markersize=4)
+    if panel.limit:
+        value, label = panel.limit
+        ax.axhline(value, color=RED, linewidth=1.8, linestyle=(0, (5, 3)))
+        ax.text(
+            0,
+            value,
+            label,
+            color=RED,
+            fontsize=SMALL,
+            va="bottom",
+            ha="left",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+    top = max([v for v in panel.values if v is not None] + [panel.limit[0] if panel.limit else 0])
+    ax.set_ylim(0, 100 if panel.percent else max(1.0, top * 1.15))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # counts have no halves
+    title = "\n".join(textwrap.wrap(panel.title, 26))
+    ax.set_title(title, fontsize=TITLE, fontweight="bold", color=INK, loc="left", pad=10)
+    ax.set_ylabel(panel.axis, fontsize=SMALL, color=INK)
+    ax.set_xticks(x[::2], [m[:3] for m in months[::2]])
+    ax.tick_params(colors=INK, labelsize=SMALL)
+    # A dotted line where the change begins: the months before it are the yardstick.
+    ax.axvline(months.index(f"{CHANGE:%b %Y}") - 0.5, color=INK, linewidth=0.8, linestyle=":")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def dashboard_figure(data: DashboardData) -> Figure:
+    """Nine panels, three by three, of one dashboard."""
+    fig = Figure(figsize=(12, 12.5), facecolor="white")
+    # Fixed margins: a layout engine would draw the figure twice to place them.
+    fig.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.04, hspace=0.55, wspace=0.32)
+    fig.suptitle(
+        f"Dashboard {data.letter}: the programme month by month, {data.months[0]} to "
+        f"{data.months[-1]} (dotted line: 1 May)",
+        fontsize=TITLE + 1,
+        fontweight="bold",
+        color=INK,
+    )
+    for ax, panel in zip(fig.subplots(3, 3).flat, data.panels, strict=True):
+        _draw(ax, panel, data.months)
+    return fig
+
+
+def _cell(value: float | None, panel: Panel) -> str:
+    if value is None:
+        return "none"
+    if panel.percent:
+        return f"{value:.0f}%"
+    return f"{value:.0f}" if panel.bars or float(value).is_integer() else f"{value:.1f}"
+
+
+def figures_table(data: DashboardData) -> str:
+    """Every figure drawn, month by month: the dashboard's text alternative."""
+    headers = ["Month", *(f"{p.title} ({p.unit})" for p in data.panels)]
+    rows = [
+        [month, *(_cell(p.values[n], p) for p in data.panels)]
+        for n, month in enumerate(data.months)
+    ]
+    return table_html(f"Dashboard {data.letter}: the figures of every panel", headers, rows)
+
+
+def alt_text(data: DashboardData) -> str:
+    names = ", ".join(p.title.lower() for p in data.panels)
+    return (
+        f"Dashboard {data.letter}: nine charts of the programme's monthly figures, "
+        f"{data.months[0]} to {data.months[-1]}: {names}. The table after the picture gives "
+        "every figure."
+    )
+
+
+def _cache_file(letter: str) -> Path:
+    """Where a default dashboard's HTML is kept: named by a digest of everything that draws
+    it, so a change to the simulator, the indicators, this module or the SOP redraws it."""
+    from cmsim.caseload import indicators, simulator
+
+    digest = hashlib.sha256(DEFAULT_SOP.model_dump_json().encode())
+    for module in (simulator, indicators, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return data_dir() / "cache" / f"dashboard-{letter}-{digest.hexdigest()[:16]}.html"
+
+
+def dashboard_html(letter: str, sop: SOP | None = None) -> str:
+    """A dashboard as HTML; under the default SOP drawn once per machine and kept on disk
+    (drawing takes a second or two, which thirty trainees loading the page would repeat)."""
+    if sop is not None:
+        return _dashboard_html(letter, sop)
+    _board(letter)
+    path = _cache_file(letter)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    html = _dashboard_html(letter, None)
+    try:  # written whole then renamed, so a reader never sees half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(html, encoding="utf-8")
+        partial.replace(path)
+    except OSError:  # the cache is only a saving: without it the page is drawn each time
+        pass
+    return html
+
+
+def warm() -> None:
+    """Draw every dashboard into the cache (the course server starts this beside Voilà)."""
+    for letter in DASHBOARDS:
+        dashboard_html(letter)
+
+
+def _dashboard_html(letter: str, sop: SOP | None) -> str:
+    data = dashboard_data(letter, sop)
+    fig = dashboard_figure(data)
+    image = base64.b64encode(png(fig, dpi=DPI)).decode()
+    table_id = f"cm-dashboard-{letter}-figures"
+    return (
+        STYLE + f'<figure class="cm-figure" style="margin: 1em 0; max-width: 60em">'
+        f'<img src="data:image/png;base64,{image}" alt="{escape(alt_text(data))}" '
+        f'aria-describedby="{table_id}" style="display: block; width: 100%; height: auto; '
+        'border: 1px solid #ccc">'
+        f'<figcaption style="margin-top: 0.4em"><strong>Dashboard {escape(letter)}.</strong> '
+        f"{escape(_caption(letter))} The dashed red line is the SOP's caseload limit."
+        '<details style="margin-top: 0.4em"><summary style="cursor: pointer; color: #0b4f8a; '
+        "text-decoration: underline\">The dashboard's figures as a table</summary>"
+        f'<div id="{table_id}">{figures_table(data)}</div></details></figcaption></figure>'
+    )
+
+
+def _caption(letter: str) -> str:
+    if DASHBOARDS[letter].scenario is Scenario.BASELINE:
+        return "The programme as it was set up, the yardstick for the other dashboards."
+    return "The same programme as dashboard A until the end of April 2023 (the dotted line)."
+
+
+def what_happened_html(letter: str) -> str:
+    board = _board(letter)
+    return (
+        '<details class="cm-guidance" style="margin: 1em 0"><summary style="cursor: pointer">'
+        f"<strong>What changed in programme {escape(letter)}</strong> (open once you have "
+        f"answered)</summary><p>{escape(board.what_happened)}</p><p>A dashboard shows what "
+        "happened, not why: the guidance's lists are the questions a supervisor asks the "
+        "team, and the answer may be on none of them.</p></details>"
+    )
+
+
+def _show(build: Callable[[], str]) -> None:
+    from cmcourse.core.page import show
+    from cmcourse.core.safety import friendly
+
+    try:
+        html = build()
+    except Exception as exc:  # shown kindly, logged for the trainer
+        html = friendly(exc)
+    show(html)
+
+
+def show_dashboard(letter: str) -> None:
+    """Show a dashboard in a notebook; an error becomes a friendly message."""
+    _show(lambda: dashboard_html(letter))
+
+
+def show_what_happened(letter: str) -> None:
+    _show(lambda: what_happened_html(letter))
+
+
+if __name__ == "__main__":  # python -m cmcourse.supervision.dashboards: fill the dashboards' cache
+    warm()

@@ -1,0 +1,296 @@
+"""The trainer's live view of a running workshop, computed from the progress stores.
+
+    snapshot(folders)      # per trainee: page now, how far, stuck questions, last activity
+    live_html(rows, now)   # the view as HTML (a table, stuck trainees first)
+    live_page()            # in workshop/live.ipynb: a passcode box, then the view, refreshed
+
+A trainee is stuck on a question after STUCK_AFTER wrong tries in a row on it in the current
+attempt, until they get it right. `folders` are data directories (each holding `trainees/`):
+one for a course served with `make serve`, one per trainee on the workshop hub (the hub's own
+page, hub/live_service.py, calls the same functions). Like the trainer report, the view is
+for trainers only: the page computes nothing until the code in $CM101_TRAINER_CODE is typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from cmcourse.core.bank import ModuleBank, load_bank
+from cmcourse.core.outline import Outline, load_outline
+from cmcourse.core.progress import items_on, overall
+from cmcourse.core.store import all_trainees
+from cmcourse.trainer.report import (
+    CODE_VARIABLE,
+    REPORT_STYLE,
+    TraineeFile,
+    read_progress,
+    trainer_gate,
+)
+
+log = logging.getLogger("cm101")
+
+STUCK_AFTER = 3  # wrong tries in a row on one question
+QUIET_MINUTES = 10  # no saved activity for this long: flagged as quiet
+REFRESH_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Stuck:
+    question: str
+    prompt: str
+    page: str  # the title of the page the question is on
+    wrong_tries: int
+
+
+@dataclass(frozen=True)
+class TraineeNow:
+    """Where one trainee is now, from their progress file."""
+
+    trainee_id: str
+    name: str
+    page: str  # title of the page last opened (or where a break was taken)
+    attempt: int
+    pages_visited: int
+    pages_total: int
+    answered: int
+    questions_total: int
+    progress: float  # 0 to 1, as on the trainee's own course map
+    stuck: tuple[Stuck, ...]
+    last_activity: str | None
+
+    def quiet_minutes(self, now: dt.datetime) -> int | None:
+        """Whole minutes since the last saved activity (None if never active)."""
+        if not self.last_activity:
+            return None
+        since = now - dt.datetime.fromisoformat(self.last_activity)
+        return max(0, int(since.total_seconds() // 60))
+
+
+def stuck_questions(
+    file: TraineeFile, banks: Mapping[str, ModuleBank], outline: Outline, after: int = STUCK_AFTER
+) -> tuple[Stuck, ...]:
+    """Questions of the current attempt whose last `after` or more tries are all wrong."""
+    run: dict[str, int] = {}
+    for t in file.tries:  # in the order given
+        if t.attempt == file.current.number:
+            run[t.question] = 0 if t.correct else run.get(t.question, 0) + 1
+    pages = {item: p.title for p in outline.pages() for item in items_on(p, dict(banks))}
+    prompts = {q.id: q.prompt for b in banks.values() for q in b.questions}
+    return tuple(
+        Stuck(q, prompts.get(q, q), pages.get(q, "—"), n)
+        for q, n in sorted(run.items(), key=lambda qn: (-qn[1], qn[0]))
+        if n >= after
+    )
+
+
+def trainee_now(
+    file: TraineeFile,
+    last_page: str | None,
+    banks: Mapping[str, ModuleBank],
+    outline: Outline,
+    after: int = STUCK_AFTER,
+) -> TraineeNow:
+    titles = {p.id: p.title for p in outline.pages()}
+    questions = {q.id for b in banks.values() for q in b.questions}
+    if last_page is None:
+        page = "course map (no page opened yet)"
+    else:
+        page = titles.get(last_page, last_page)
+    return TraineeNow(
+        trainee_id=file.trainee_id,
+        name=file.name or "(no name)",
+        page=page,
+        attempt=file.current.number,
+        pages_visited=sum(1 for p in file.current.pages if p in titles),
+        pages_total=len(titles),
+        answered=sum(1 for q in file.current.answers if q in questions),
+        questions_total=len(questions),
+        progress=overall(file.current, outline),
+        stuck=stuck_questions(file, banks, outline, after),
+        last_activity=file.last_activity,
+    )
+
+
+def snapshot(
+    folders: Iterable[Path],
+    exclude: Iterable[str] = (),
+    banks: Mapping[str, ModuleBank] | None = None,
+    after: int = STUCK_AFTER,
+) -> list[TraineeNow]:
+    """Every trainee in `folders` (data directories), stuck ones first, then by name."""
+    banks = banks if banks is not None else load_bank()
+    outline = load_outline()
+    skip = set(exclude)
+    rows = []
+    for folder in folders:
+        for file in read_progress(folder):  # a folder with no trainees yet reads as none
+            if file.trainee_id not in skip:
+                rows.append(trainee_now(file, file.last_page, banks, outline, after))
+    return sorted(rows, key=lambda r: (not r.stuck, r.name.casefold(), r.trainee_id))
+
+
+def hub_folders(progress_root: Path) -> list[Path]:
+    """On the hub every trainee has a data directory of their own under one root."""
+    if not progress_root.is_dir():
+        return []
+    return sorted(p for p in progress_root.iterdir() if p.is_dir() and all_trainees(p))
+
+
+# -- the view ---------------------------------------------------------------------------------
+LIVE_STYLE = """
+<style>
+.cm-live tr.cm-stuck th, .cm-live tr.cm-stuck td {background: #fdf3f3}
+.cm-live .cm-flag {font-weight: bold; color: #a31515}
+.cm-live progress {width: 8em; height: 1em; vertical-align: middle}
+</style>
+"""
+
+
+def _ago(minutes: int | None) -> str:
+    if minutes is None:
+        return "no activity yet"
+    if minutes == 0:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h {minutes % 60} min ago"
+
+
+def _stuck_cell(stuck: Sequence[Stuck]) -> str:
+    if not stuck:
+        return "—"
+    items = "".join(
+        f"<li><span class='cm-flag'>Stuck</span> on {escape(s.question)} ({escape(s.page)}): "
+        f"{s.wrong_tries} wrong tries in a row<br><span class='cm-small'>"
+        f"{escape(s.prompt if len(s.prompt) <= 90 else s.prompt[:89] + '…')}</span></li>"
+        for s in stuck
+    )
+    return f"<ul style='margin: 0; padding-left: 1.2em'>{items}</ul>"
+
+
+def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str:
+    """The live view as HTML: a summary line, then one row per trainee."""
+    now = now or dt.datetime.now(dt.UTC)
+    stuck = sum(1 for r in rows if r.stuck)
+    quiet = [r for r in rows if (r.quiet_minutes(now) or 0) >= QUIET_MINUTES]
+    body = []
+    for r in rows:
+        pct = round(100 * r.progress)
+        minutes = r.quiet_minutes(now)
+        flag = " <span class='cm-flag'>(quiet)</span>" if (minutes or 0) >= QUIET_MINUTES else ""
+        # On the hub the id is the account name: shown once.
+        ident = (
+            f"<br><span class='cm-small'>{escape(r.trainee_id)}</span>"
+            if r.trainee_id != r.name
+            else ""
+        )
+        body.append(
+            f"<tr{' class=cm-stuck' if r.stuck else ''}><th scope='row'>{escape(r.name)}{ident}"
+            "</th>"
+            f"<td>{escape(r.page)}</td>"
+            f"<td class='num'><progress value='{pct}' max='100' aria-label='{escape(r.name)}: "
+            f"{pct}% of the course'>{pct}%</progress> {pct}%</td>"
+            f"<td class='num'>{r.pages_visited} of {r.pages_total}</td>"
+            f"<td class='num'>{r.answered} of {r.questions_total}</td>"
+            f"<td>{_stuck_cell(r.stuck)}</td><td>{escape(_ago(minutes))}{flag}</td></tr>"
+        )
+    summary = (
+        f"{len(rows)} trainee{'s' * (len(rows) != 1)}; {stuck} stuck (at least "
+        f"{STUCK_AFTER} wrong tries in a row on a question); {len(quiet)} quiet for "
+        f"{QUIET_MINUTES} minutes or more. Updated {now.astimezone(dt.UTC):%H:%M:%S} UTC."
+    )
+    table = (
+        "<div class='cm-scroll'><table><caption>Trainees now (stuck first)</caption><thead><tr>"
+        "<th scope='col'>Trainee</th><th scope='col'>On page</th>"
+        "<th scope='col'>Course progress</th><th scope='col'>Pages opened</th>"
+        "<th scope='col'>Questions answered</th><th scope='col'>Stuck</th>"
+        f"<th scope='col'>Last activity</th></tr></thead><tbody>{''.join(body)}</tbody>"
+        "</table></div>"
+        if rows
+        else "<p>No trainee has started yet.</p>"
+    )
+    summary_html = f"<p class='cm-summary'>{escape(summary)}</p>"
+    return f"<div class='cm-report cm-live'>{summary_html}{table}</div>"
+
+
+# -- the Voilà page ---------------------------------------------------------------------------
+NO_CODE = (
+    "The live view is locked because no trainer code was set when the course server was "
+    f"started. Start the server again with a code of your choice in {CODE_VARIABLE}, for "
+    f"example: {CODE_VARIABLE}=choose-a-long-code make serve"
+)
+ON_HUB = (
+    "On the workshop hub, the live view is a page of the hub for trainers: open "
+    "Services › cm101-live from the hub's home page (/hub/home)."
+)
+
+
+def refresh_seconds() -> float:
+    """Seconds between refreshes: $CM101_LIVE_REFRESH if set (the hub uses it too), else 10."""
+    try:
+        return max(1.0, float(os.environ.get("CM101_LIVE_REFRESH") or REFRESH_SECONDS))
+    except ValueError:
+        return REFRESH_SECONDS
+
+
+def live_page(folder: Path | None = None, every: float | None = None) -> None:
+    """The live view for Voilà: a passcode box; once open, refreshed every `every` seconds."""
+    from IPython.display import HTML, display
+
+    from cmcourse.core.page import STYLE
+    from cmcourse.core.safety import friendly, setup_logging
+
+    every = every or refresh_seconds()
+    try:
+        setup_logging()
+        display(HTML(STYLE + REPORT_STYLE + LIVE_STYLE))
+        _gate_widgets(folder, every)
+    except Exception as exc:  # shown kindly, logged for the trainer
+        display(HTML(friendly(exc)))
+
+
+def _gate_widgets(folder: Path | None, every: float) -> None:
+    import asyncio
+
+    from cmcourse.core.safety import friendly
+    from cmcourse.core.store import data_dir
+
+    folders = [folder or data_dir()]
+
+    def open_view(view: Any) -> str:
+        def refresh() -> None:
+            try:
+                view.value = live_html(snapshot(folders))
+            except Exception as exc:  # one bad moment must not stop the refreshing
+                view.value = friendly(exc)
+
+        async def keep_fresh() -> None:
+            while True:
+                await asyncio.sleep(every)
+                refresh()
+
+        refresh()
+        # The kernel's own event loop runs the refresh between widget messages.
+        asyncio.get_event_loop().create_task(keep_fresh())
+        return (
+            f'<p role="status">Live view open: it refreshes by itself every {every:g} '
+            "seconds while this page stays open.</p>"
+        )
+
+    hub = f" {ON_HUB}" if os.environ.get("JUPYTERHUB_USER") else ""
+    trainer_gate(
+        title="CM 101: live view of the workshop",
+        intro="Which trainee is on which page, how far each has got and who is stuck. For "
+        "trainers only: type the trainer code to open it.",
+        button="Open the live view",
+        what="live view",
+        no_code=NO_CODE + hub,
+        on_open=open_view,
+    )

@@ -1,0 +1,3 @@
+"""Supervision in numbers: staffing ratios and a month's supervision schedule from the SOP's
+cadences.
+"""
