@@ -10,12 +10,21 @@ PORT   ?= 8866
 PREHEAT ?= 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup serve test lint bench clean hub hub-accounts
+# The slow suites (browser, hub, nbgrader, servers, notebook execution): `make test` runs them,
+# `make check` does not.
+SLOW   := browser or hub or nbgrader or server or notebooks
 
-$(STAMP): pyproject.toml hub/package-lock.json
+.PHONY: setup serve test check lint lock bench clean hub hub-accounts
+
+# Python packages come from requirements.lock: every package pinned with its hashes, so a fresh
+# machine next year installs what was tested. pip brings only uv (pinned by hash), which installs
+# the lock in seconds; `make lock` writes the lock again after pyproject.toml changes.
+$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock hub/package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-bootstrap.lock 2>&1 \
+	  | grep -v '^WARNING: Location' || true
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -c "import cmsim, voila, nbgrader, ipywidgets, pytest, playwright"
 	# matplotlib builds its font cache on first import (~10 s): do it now, not in a page load.
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
@@ -42,9 +51,23 @@ hub-accounts: setup
 serve: setup
 	$(BIN)/python -m cmcourse.core.serve --port=$(PORT) --preheat=$(PREHEAT) $(if $(NO_BROWSER),--no-browser,)
 
-test: setup
+# Lint, formatting, types, the layers, and the fast tests: under a minute.
+lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+check: lint
+	$(BIN)/python -m pytest -q -m "not ($(SLOW))"
+
+# All of `check`, then every suite, the slow ones included.
+test: lint
 	$(BIN)/python -m pytest
+
+lock: setup
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --generate-hashes --universal \
+	  --python-version 3.11 -o requirements.lock
 
 bench: setup
 	$(BIN)/python bench/bench_simulate.py

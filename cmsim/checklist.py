@@ -152,6 +152,7 @@ def _forms(file: CaseFile) -> list[tuple[str, object]]:
 def _general(file: CaseFile) -> list[tuple[Answer, str]]:
     forms = _forms(file)
     blank = sorted({label for label, f in forms if not getattr(f, "case_id", None)})
+    first: tuple[Answer, str]
     if blank:
         first = (
             "N",

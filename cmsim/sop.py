@@ -140,6 +140,7 @@ def _f(text: str) -> Frequency:
 
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_MONDAY_TO_FRIDAY: tuple[Weekday, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 def _less_often(a: Frequency, b: Frequency) -> bool:
@@ -181,7 +182,7 @@ class Supervision(BaseModel):
     extended_team_meeting_extra_minutes: int = Field(60, ge=0)
     # The seeds name no working week: Monday to Friday, which a country's SOP may change.
     working_days: list[Weekday] = Field(
-        default_factory=lambda: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+        default_factory=lambda: list(_MONDAY_TO_FRIDAY),
         min_length=1,
     )
 

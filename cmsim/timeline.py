@@ -156,10 +156,10 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
             )
         )
 
-    start = implementation_start(file)
-    if start:
-        items += _follow_up_deadlines(file, sop, start, horizon, as_of)
-        items += _review_deadlines(file, sop, start, horizon, as_of)
+    begun = implementation_start(file)
+    if begun:
+        items += _follow_up_deadlines(file, sop, begun, horizon, as_of)
+        items += _review_deadlines(file, sop, begun, horizon, as_of)
 
     for referral in file.referrals:
         period = sop.referral_response[referral.priority]

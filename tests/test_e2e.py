@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from servers import kernels, start_voila
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 

@@ -18,6 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from cmcourse.html import picture, theme
+from cmcourse.html.picture import png as png_of
 from cmcourse.lessons import figures
 from cmcourse.lessons.figures import FIGURES, figure_html, show_figure
 
@@ -118,7 +120,7 @@ def test_there_is_one_figure_per_lost_picture():
 def test_each_figure_builds_with_the_object_api(built, name):
     fig = built[name]
     assert isinstance(fig, Figure)
-    png = figures.png(fig, dpi=40)
+    png = png_of(fig, dpi=40)
     assert png.startswith(b"\x89PNG")
 
 
@@ -212,15 +214,15 @@ def _contrast(a: str, b: str) -> float:
 def test_colours_have_good_contrast():
     for fill in (
         "white",
-        figures.BLUE_FILL,
-        figures.GREEN_FILL,
-        figures.ORANGE_FILL,
-        figures.GREY_FILL,
+        theme.BLUE_FILL,
+        theme.GREEN_FILL,
+        theme.ORANGE_FILL,
+        theme.GREY_FILL,
     ):
-        assert _contrast(figures.INK, fill) >= 7
-    for line in (figures.BLUE, figures.RED, figures.GREEN, figures.ORANGE):
+        assert _contrast(theme.INK, fill) >= 7
+    for line in (theme.BLUE, theme.RED, theme.GREEN, theme.ORANGE):
         assert _contrast(line, "white") >= 4.5
-    assert _contrast("white", figures.BLUE) >= 4.5  # the numbers in the badges
+    assert _contrast("white", theme.BLUE) >= 4.5  # the numbers in the badges
 
 
 def test_figures_use_no_pyplot_and_leave_rcparams_alone():
@@ -236,9 +238,10 @@ def test_figures_use_no_pyplot_and_leave_rcparams_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-    source = Path(figures.__file__).read_text()
-    assert not re.search(r"^\s*(import|from) .*pyplot", source, re.MULTILINE)
-    assert not re.search(r"rcParams(\[|\.update)|matplotlib\.(rc|use)\(|\brc_context", source)
+    for module in (figures, picture):
+        source = Path(module.__file__).read_text()
+        assert not re.search(r"^\s*(import|from) .*pyplot", source, re.MULTILINE)
+        assert not re.search(r"rcParams(\[|\.update)|matplotlib\.(rc|use)\(|\brc_context", source)
 
 
 @pytest.fixture
@@ -290,6 +293,4 @@ def test_each_figure_is_on_its_page_in_a_cell_that_only_calls_the_package(name):
         nb = nbformat.read(ROOT / path, as_version=4)
         cells = [c for c in nb.cells if c.cell_type == "code" and "show_figure" in c.source]
         assert len(cells) == 1, f"{path}: expected one figure cell"
-        assert cells[0].source == (
-            f'from cmcourse.lessons.figures import show_figure\n\nshow_figure("{name}")'
-        )
+        assert cells[0].source == (f'from cmcourse import show_figure\n\nshow_figure("{name}")')

@@ -37,6 +37,8 @@ as_root = pytest.mark.skipif(
     reason="the hub runs as root: it starts each trainee's server as their own system account",
 )
 
+pytestmark = pytest.mark.hub
+
 
 # -- the accounts file and passwords (no hub needed) ------------------------------------------
 def test_a_workshop_file_with_a_bad_or_repeated_name_is_refused_in_plain_words(tmp_path):

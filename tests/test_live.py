@@ -14,6 +14,7 @@ from servers import start_voila
 from cmcourse.core.bank import check, find, load_bank
 from cmcourse.core.outline import load_outline
 from cmcourse.core.progress import overall
+from cmcourse.core.results import Summary
 from cmcourse.core.store import ProgressStore
 from cmcourse.trainer.live import (
     QUIET_MINUTES,
@@ -22,6 +23,8 @@ from cmcourse.trainer.live import (
     live_html,
     snapshot,
 )
+
+pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 SIX_STEPS = "m1-six-steps"  # on page 1.2; right answer b
@@ -96,7 +99,7 @@ def test_wrong_tries_spread_over_questions_or_attempts_are_not_being_stuck(tmp_p
     answer(store, KEY_MESSAGES, "a")
     assert snapshot([tmp_path])[0].stuck == ()
     answer(store, SIX_STEPS, "c")  # a third wrong try at 1.2, in this attempt...
-    store.submit({"modules": [], "points": 0, "out_of": 0, "reflections": [], "answers": {}})
+    store.submit(Summary())
     answer(store, SIX_STEPS, "c")  # ...but the new attempt starts afresh
     row = snapshot([tmp_path])[0]
     assert row.attempt == 2 and row.stuck == ()

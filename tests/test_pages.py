@@ -23,6 +23,8 @@ NOTEBOOKS = sorted(
     if ".ipynb_checkpoints" not in p.parts
 )
 
+pytestmark = pytest.mark.notebooks
+
 
 def test_there_are_pages_to_serve():
     assert NOTEBOOKS
@@ -147,7 +149,7 @@ def test_the_content_check_flags_logic_in_a_cell():
 def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
     """On a hub each trainee's server lives under /user/<name>/: links must stay there."""
     from cmcourse.core.outline import load_outline
-    from cmcourse.core.page import _url
+    from cmcourse.core.page import page_url as _url
 
     page = load_outline().page("1.2")
     monkeypatch.setenv("VOILA_BASE_URL", "/user/amina/")

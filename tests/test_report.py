@@ -14,7 +14,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from cmcourse.core.bank import check, find, load_bank
-from cmcourse.core.progress import results
+from cmcourse.core.results import summarise as results
 from cmcourse.core.store import ProgressStore
 from cmcourse.trainer.report import (
     NO_CODE,
@@ -364,3 +364,30 @@ def test_the_report_of_an_empty_folder_is_not_an_error(tmp_path):
     assert "0 trainees with saved progress" in html
     assert "no trainee has answered yet" in html
     assert trainee_scores(tmp_path) == [] and xapi_statements(tmp_path) == []
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file and its bytes; SQLite's shared-memory index (-shm) by name only, as any
+    reader of a WAL file marks its reads there."""
+    return {
+        str(p.relative_to(folder)): b""
+        if p.is_symlink() or p.is_dir() or p.name.endswith("-shm")
+        else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_reading_progress_never_changes_a_trainees_folder(folder, tmp_path_factory):
+    """The report reads read-only: a damaged file is skipped and left as it is (the trainee's
+    own page sets it aside, not the trainer's), a link is not followed, and no file appears."""
+    trainees = folder / "trainees"
+    (trainees / "trainee-x.sqlite").write_bytes(b"not a database at all")
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "trainee-z.sqlite"
+    ProgressStore("trainee-z", elsewhere.parent).close()
+    elsewhere.write_bytes((elsewhere.parent / "trainees" / "trainee-z.sqlite").read_bytes())
+    (trainees / "trainee-y.sqlite").symlink_to(elsewhere)
+    before = _tree(folder)
+    rows = {r.trainee_id for r in trainee_scores(folder)}
+    assert rows == {"trainee-a", "trainee-b", "trainee-c", "trainee-d"}
+    assert _tree(folder) == before
+    assert (trainees / "trainee-x.sqlite").read_bytes() == b"not a database at all"

@@ -13,9 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import pytest
 from servers import command, kernels
 
 from cmcourse.core.serve import free_port, port_is_free
+
+pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 

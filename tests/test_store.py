@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -10,7 +11,9 @@ import sys
 import time
 
 import pytest
+from pydantic import ValidationError
 
+from cmcourse.core.results import Summary, summarise
 from cmcourse.core.store import ProgressError, ProgressStore, all_trainees, clean_name
 
 
@@ -55,9 +58,44 @@ def test_a_forged_identity_cannot_reach_another_file(tmp_path):
 def test_submit_keeps_results_and_starts_a_new_attempt(tmp_path):
     store = ProgressStore("trainee-a", tmp_path)
     store.save_answer("q", "x", True, 1, 1)
-    assert store.submit({"points": 1}) == 1
+    assert store.submit(Summary(points=1, out_of=1, answers={"q": "x"})) == 1
     assert store.attempt == 2 and store.current().answers == {}
-    assert store.submissions()[0]["points"] == 1
+    (kept,) = store.submissions()
+    assert kept.attempt == 1 and kept.summary.points == 1 and kept.summary.answers == {"q": "x"}
+
+
+def test_a_submission_saved_before_summaries_had_a_version_still_reads(tmp_path):
+    """What the results page stored in the first round (no version) reads as version 1."""
+    store = ProgressStore("trainee-old", tmp_path)
+    saved = {
+        "modules": [
+            {
+                "module": "1",
+                "title": "Principles & Practices",
+                "points": 3,
+                "out_of": 20,
+                "answered": 2,
+                "questions": 14,
+            }
+        ],
+        "points": 3,
+        "out_of": 20,
+        "reflections": [{"id": "r", "section": "1.1", "prompt": "Why?", "text": "Because."}],
+        "answers": {"m1-six-steps": "b"},
+    }
+    with store._conn:
+        store._conn.execute(
+            "INSERT INTO submissions VALUES (1, '2026-11-20T10:00:00', ?)", (json.dumps(saved),)
+        )
+    (kept,) = store.submissions()
+    assert kept.summary.version == 1
+    assert kept.summary.modules[0].label == "Module 1: Principles & Practices"
+    assert kept.summary.reflections[0].text == "Because."
+
+
+def test_a_summary_from_a_newer_course_is_refused_in_plain_words_not_misread():
+    with pytest.raises(ValidationError, match="newer version of the course"):
+        Summary.model_validate_json('{"version": 99, "points": 1}')
 
 
 def test_a_damaged_file_is_set_aside_not_overwritten(tmp_path):
@@ -133,7 +171,7 @@ def test_a_supervisors_lasting_records_outlive_submit_results(tmp_path):
     store.set_name("Somaia Shakir")
     store.save_record("tool:meeting_record", {"records": [{"id": "m1"}]}, lasting=True)
     store.save_record("nadia-plan-draft", "my plan")
-    store.submit({"points": 0})
+    store.submit(Summary())
     again = ProgressStore("lasting-1", folder=tmp_path)
     assert again.record("tool:meeting_record", lasting=True) == {"records": [{"id": "m1"}]}
     assert again.record("nadia-plan-draft") is None  # the new attempt starts empty
@@ -143,11 +181,10 @@ def test_results_list_the_cm101_modules_first_then_the_other_parts_by_their_titl
     import datetime as dt
 
     from cmcourse.core.certificate import certificate_html
-    from cmcourse.core.progress import module_label, results
     from cmcourse.core.store import Attempt
 
-    summary = results(Attempt(1, {}, {}, {}, []))
-    labels = [module_label(m) for m in summary["modules"]]
+    summary = summarise(Attempt(1, {}, {}, {}, []))
+    labels = [m.label for m in summary.modules]
     assert labels[:3] == [
         "Module 1: Principles & Practices",
         "Module 2: Implementing Case Management Services",

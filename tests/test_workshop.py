@@ -16,6 +16,8 @@ import pytest
 from cmcourse.assignments.generate import WORKSHOP, _form, _solution, assignments, module_notebook
 from cmcourse.core.bank import check, load_bank, right_answer
 
+pytestmark = pytest.mark.nbgrader
+
 BIN = Path(sys.executable).parent
 ENV = os.environ | {"PATH": f"{BIN}:{os.environ['PATH']}"}
 MODULE = "module1"
@@ -306,7 +308,7 @@ def test_the_committed_assignments_match_the_question_bank():
 
 
 def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
-    from cmcourse.assignments.generate import student_id, write_submission
+    from cmcourse.assignments.submit import student_id, write_submission
 
     answers = {q.id: right_answer(q) for q in QUESTIONS}
     answers[QUESTIONS[0].id] = json.loads(wrong(QUESTIONS[0]))
@@ -320,7 +322,7 @@ def test_submit_results_in_the_course_hands_answers_in_for_nbgrader(course):
 
 def test_every_assignment_handed_in_all_right_scores_full_marks(course):
     """Dates, numbers, lists and mappings as the course saves them grade as right."""
-    from cmcourse.assignments.generate import student_id, write_submission
+    from cmcourse.assignments.submit import student_id, write_submission
 
     banks = load_bank()
     answers = {q.id: right_answer(q) for key in assignments() for q in banks[key].questions}

@@ -27,13 +27,6 @@ WORKSHOP = ROOT / "workshop"
 SOURCE = WORKSHOP / "source"
 
 
-def workshop_dir() -> Path:
-    """The nbgrader course directory that receives submissions ($CM101_WORKSHOP_DIR)."""
-    import os
-
-    return Path(os.environ.get("CM101_WORKSHOP_DIR", WORKSHOP))
-
-
 def _meta(
     grade_id: str, *, grade: bool, solution: bool, locked: bool, points: int | None = None
 ) -> dict[str, Any]:
@@ -80,13 +73,13 @@ def _how_to_answer(q: Any) -> str:
     )
 
 
-def _py(value: Any) -> str:
+def python_literal(value: Any) -> str:
     """A value the bank or the course holds (JSON-like) as Python source on one line."""
     return repr(value) if value is None or isinstance(value, bool) else json.dumps(value)
 
 
 def _solution(q: Any) -> str:
-    return _py(right_answer(q))
+    return python_literal(right_answer(q))
 
 
 def _form(q: Any) -> dict[str, Any]:
@@ -112,7 +105,7 @@ def _literal(value: Any, indent: int, tail: str = "", start: int | None = None) 
     (`indent` if not given) and followed by `tail`: on one line if it fits, else one item a
     line with trailing commas, which `ruff format` keeps."""
     if isinstance(value, bool) or not isinstance(value, dict | list):
-        return _py(value) + tail
+        return python_literal(value) + tail
     flat = json.dumps(value)
     if (indent if start is None else start) + len(flat) + len(tail) <= LINE:
         return flat + tail
@@ -237,40 +230,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def student_id(trainee_id: str, name: str) -> str:
-    """An nbgrader student id a trainer recognises: the name, then the trainee's id."""
-    import re
-
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:30] or "trainee"
-    return f"{slug}-{trainee_id[:6]}"
-
-
-def write_submission(
-    trainee_id: str, name: str, answers: dict[str, Any], course: Path = WORKSHOP
-) -> list[Path]:
-    """The trainee's answers as nbgrader submissions (submitted/<student>/<assignment>/), one
-    per assignment (the modules and Nadia's case), so the trainer grades the friendly course
-    with `nbgrader autograde`."""
-    import datetime as dt
-
-    student = student_id(trainee_id, name)
-    written = []
-    for key, assignment in assignments().items():
-        nb = module_notebook(key)
-        for cell in nb.cells:
-            grade_id = cell.metadata["nbgrader"]["grade_id"]
-            if grade_id.startswith("answer-"):
-                qid = grade_id.removeprefix("answer-")
-                cell.source = f'record(\n    "{qid}",\n    {_py(answers.get(qid))},\n)'
-            elif grade_id.startswith("test-"):
-                # What a trainee receives has no hidden test; autograde puts it back.
-                cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip() + "\n"
-        folder = course / "submitted" / student / assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{assignment}.ipynb")
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-        (folder / "timestamp.txt").write_text(stamp)
-        written.append(folder / f"{assignment}.ipynb")
-    return written

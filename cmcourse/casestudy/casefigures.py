@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+from matplotlib.artist import Artist
 from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from cmcourse.casestudy.caseview import STATUS_WORDS
 from cmcourse.html.parts import table_html
-from cmcourse.lessons.figures import BLUE, GREEN, INK, ORANGE, RED, picture_html
+from cmcourse.html.picture import picture_html
+from cmcourse.html.theme import BLUE, GREEN, INK, ORANGE, RED
 from cmsim.case import Case
 from cmsim.dates import fmt
-from cmsim.forms.feedback import NEGATIVE_ITEMS, RATED
+from cmsim.forms.feedback import (
+    NEGATIVE_ITEMS,
+    RATED,
+    CaregiverFeedbackForm,
+    ChildFeedbackForm,
+)
 from cmsim.timeline import deadlines
 from cmsim.vocab import RiskLevel
 
@@ -87,8 +94,11 @@ def timeline(case: Case, as_of: dt.date, title: str) -> str:
     ax.grid(axis="x", color="#ddd")
     ax.set_title(title, loc="left", fontsize=11)
     shown = {level for _, _, level in spans}
-    legend = [Patch(color=c, label=f"risk: {lvl.value}") for lvl, c in RISK_COLOURS.items()
-              if lvl in shown]  # fmt: skip
+    legend: list[Artist] = [
+        Patch(color=c, label=f"risk: {lvl.value}")
+        for lvl, c in RISK_COLOURS.items()
+        if lvl in shown
+    ]
     legend += [
         ax.plot([], [], m, color=c, label=f"deadline {STATUS_WORDS[s]}")[0]
         for s, (c, m) in STATUS_STYLE.items()
@@ -135,6 +145,7 @@ def _by_date(row: list[str]) -> str:
 def feedback_chart(case: Case) -> str:
     """The child's and caregiver's 1-10 answers (items 9-16); the negatively worded items 9,
     11 and 13 are drawn apart, because there a LOW number is the good answer."""
+    forms: list[tuple[str, ChildFeedbackForm | CaregiverFeedbackForm]]
     forms = [("Child", f) for f in case.file.child_feedback]
     forms += [("Caregiver", f) for f in case.file.caregiver_feedback]
     if not forms:

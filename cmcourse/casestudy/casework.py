@@ -91,7 +91,7 @@ def changes_from(
     for item in decisions():
         if isinstance(item, Reflection):
             text = attempt.reflections.get(item.id, "").strip()
-            found = item.fills.changes(text) if text else None
+            found = item.fills.changes(text) if text and item.fills else None
         else:
             saved = attempt.answers.get(item.id)
             found = item.fills.changes_for(saved["answer"]) if saved else None

@@ -106,8 +106,9 @@ def reference_forms(step: str) -> None:
     try:
         file = casework.reference_case().file
         html = "".join(
-            form_html(casework.form_in(file, form), title)
+            form_html(found, title)
             for title, form in casework.STEP_FORMS[step]
+            if (found := casework.form_in(file, form)) is not None
         )
         display(HTML(html))
     except Exception as exc:  # shown kindly, logged for the trainer

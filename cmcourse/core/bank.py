@@ -70,6 +70,7 @@ class Fills(_Strict):
 
 
 class _Question(_Strict):
+    type: str  # each question type narrows it to its own Literal
     id: str
     section: str
     prompt: str
@@ -362,7 +363,9 @@ def _computed(q: Computed, answer: Any) -> Feedback:
 
     right_value = expected(q)
     if q.answer_kind == "date":
-        given = parse_day_first(answer) if not isinstance(answer, dt.date) else answer
+        given: dt.date | float = (
+            parse_day_first(answer) if not isinstance(answer, dt.date) else answer
+        )
         shown = fmt(right_value)
     else:
         given = float(answer)

@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from html import escape
-from typing import Any
 
-from cmcourse.core.progress import module_label
+from cmcourse.core.results import Summary
+from cmcourse.html.documents import render
 
 COURSE = (
     "CM 101: Introduction to the Inter-Agency Guidelines on Case Management and Child Protection"
 )
 
 
-def certificate_html(name: str, summary: dict[str, Any], on: dt.date) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(module_label(m))}</td><td>{m['points']:g} / {m['out_of']}</td></tr>"
-        for m in summary["modules"]
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Certificate of completion: {escape(name)}</title>
-<style>body {{font-family: sans-serif; max-width: 48em; margin: 2em auto; text-align: center}}
-table {{margin: 1em auto; border-collapse: collapse}} td {{border: 1px solid #999;
-padding: 0.3em 0.8em; text-align: left}}</style></head>
-<body><main><h1>Certificate of completion</h1>
-<p>This certifies that</p><p style="font-size: 1.8em"><strong>{escape(name)}</strong></p>
-<p>completed the e-course</p><p><strong>{escape(COURSE)}</strong></p>
-<p>on {on:%d/%m/%Y}, with {summary["points"]:g} of {summary["out_of"]} points in the knowledge
-checks.</p><table><caption>Score per module</caption>{rows}</table></main></body></html>"""
+def certificate_html(name: str, summary: Summary, on: dt.date) -> str:
+    return render("certificate.html", name=name, course=COURSE, summary=summary, on=on)
 
 
-def certificate_pdf(name: str, summary: dict[str, Any], on: dt.date) -> bytes:
+def certificate_pdf(name: str, summary: Summary, on: dt.date) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,17 +32,17 @@ def certificate_pdf(name: str, summary: dict[str, Any], on: dt.date) -> bytes:
     fig.text(
         0.5,
         0.43,
-        f"on {on:%d/%m/%Y}, with {summary['points']:g} of {summary['out_of']} "
+        f"on {on:%d/%m/%Y}, with {summary.points:g} of {summary.out_of} "
         "points in the knowledge checks",
         ha="center",
         fontsize=13,
     )
     y = 0.34
-    for module in summary["modules"]:
+    for module in summary.modules:
         fig.text(
             0.5,
             y,
-            f"{module_label(module)}  —  {module['points']:g} / {module['out_of']}",
+            f"{module.label}  —  {module.points:g} / {module.out_of}",
             ha="center",
             fontsize=12,
         )

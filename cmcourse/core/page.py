@@ -23,11 +23,10 @@ from IPython.display import HTML, display
 from cmcourse.core import identity
 from cmcourse.core.bank import find, load_bank
 from cmcourse.core.outline import Page, load_outline, url_for
-from cmcourse.core.progress import module_label, overall, page_progress, part_progress
+from cmcourse.core.progress import overall, page_progress, part_progress
 from cmcourse.core.render import ReflectionView, question_view
 from cmcourse.core.safety import friendly, safe, setup_logging
 from cmcourse.core.store import ProgressError, ProgressStore, clean_name, new_trainee_id
-from cmcourse.html.parts import download_link
 
 log = logging.getLogger("cm101")
 
@@ -67,7 +66,7 @@ def _base_url() -> str:
     return os.environ.get("VOILA_BASE_URL", "/")
 
 
-def _url(page: Page) -> str:
+def page_url(page: Page) -> str:
     """A page's address under this server's base URL (/user/<name>/ on a JupyterHub)."""
     return url_for(page, _base_url())
 
@@ -107,7 +106,7 @@ class CoursePage:
     def header(self) -> None:
         part = self.outline.part_of(self.page.id)
         crumbs = (
-            f'<nav aria-label="Course navigation"><a href="{_url(self._map())}">'
+            f'<nav aria-label="Course navigation"><a href="{page_url(self.map_page())}">'
             f"Course map</a> › {escape(part.title)}</nav>"
         )
         bar = ""
@@ -125,7 +124,7 @@ class CoursePage:
         if not self.store:
             display(sign_in_box())
 
-    def _map(self) -> Page:
+    def map_page(self) -> Page:
         return Page(id="map", title="Course map", path="course/index.ipynb")
 
     # -- content ----------------------------------------------------------------------
@@ -180,11 +179,13 @@ class CoursePage:
         links = []
         if before:
             links.append(
-                f'<a href="{_url(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
+                f'<a href="{page_url(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
             )
-        links.append(f'<a href="{_url(self._map())}">Course map</a>')
+        links.append(f'<a href="{page_url(self.map_page())}">Course map</a>')
         if after:
-            links.append(f'<a href="{_url(after)}" rel="next">Next: {escape(after.title)} →</a>')
+            links.append(
+                f'<a href="{page_url(after)}" rel="next">Next: {escape(after.title)} →</a>'
+            )
         show(
             '<nav class="cm-footer" aria-label="Page navigation"><p>'
             + " &nbsp;|&nbsp; ".join(links)
@@ -252,21 +253,21 @@ def break_button(store: ProgressStore, page_id: str) -> w.Widget:
     return w.VBox([button, message])
 
 
-class _BrokenPage:
+class BrokenPage:
     """Stands in for a page that could not start: its calls do nothing more."""
 
     def __getattr__(self, _name: str) -> Any:
         return lambda *args, **kwargs: None
 
 
-def course_page(page_id: str) -> CoursePage | _BrokenPage:
+def course_page(page_id: str) -> CoursePage | BrokenPage:
     """Start a course page: identify the trainee, record the visit and show the header."""
     try:
         page = CoursePage(page_id)
         page.header()
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(STYLE + friendly(exc)))
-        return _BrokenPage()
+        return BrokenPage()
     return page
 
 
@@ -300,7 +301,7 @@ def _course_map() -> None:
             page = outline.page(last) if last in {p.id for p in outline.pages()} else None
             if page:
                 html.append(
-                    f'<p><a class="cm-continue" href="{_url(page)}">Continue where you '
+                    f'<p><a class="cm-continue" href="{page_url(page)}">Continue where you '
                     f"left off: {escape(page.title)}</a></p>"
                 )
         if attempt.number > 1:
@@ -312,7 +313,7 @@ def _course_map() -> None:
         rows = []
         for page in part.pages:
             bar = _bar(page_progress(page, attempt, load_bank()), page.title) if attempt else ""
-            rows.append(f'<li><a href="{_url(page)}">{escape(page.title)}</a> {bar}</li>')
+            rows.append(f'<li><a href="{page_url(page)}">{escape(page.title)}</a> {bar}</li>')
         part_bar = (
             " " + _bar(part_progress(outline, part.key, attempt), part.title) if attempt else ""
         )
@@ -322,145 +323,3 @@ def _course_map() -> None:
     show("".join(html[1:]))
     if not store:
         display(sign_in_box())
-
-
-def results_panel(page: CoursePage | _BrokenPage) -> None:
-    """This attempt's results, 'Submit results', the certificate, then a fresh start."""
-    if not isinstance(page, CoursePage):
-        return
-    try:
-        _results_panel(page)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(STYLE + friendly(exc)))
-
-
-def _summary_html(summary: dict[str, Any]) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(module_label(m))}</td>"
-        f"<td>{m['answered']} of {m['questions']}</td><td>{m['points']:g} / {m['out_of']}</td></tr>"
-        for m in summary["modules"]
-    )
-    reflections = (
-        "".join(
-            f"<dt>{escape(r['section'])} {escape(r['prompt'])}</dt><dd>{escape(r['text'])}</dd>"
-            for r in summary["reflections"]
-        )
-        or "<p>No reflection written yet.</p>"
-    )
-    return (
-        '<table class="cm-table"><caption>Your knowledge checks</caption><thead><tr>'
-        '<th scope="col">Module</th><th scope="col">Answered</th><th scope="col">Score</th>'
-        f"</tr></thead><tbody>{rows}</tbody></table>"
-        f"<h2>Your reflections</h2><dl>{reflections}</dl>"
-    )
-
-
-def _hand_in(store: ProgressStore, summary: dict[str, Any]) -> str:
-    """Write the answers as nbgrader submissions; say plainly if that failed."""
-    from cmcourse.assignments.generate import workshop_dir, write_submission
-
-    try:
-        write_submission(store.trainee_id, store.name or "", summary["answers"], workshop_dir())
-    except OSError:
-        log.exception("writing the nbgrader submission failed")
-        return (
-            "Your results are saved, but they could not be handed in to your trainer for "
-            "grading just now; please tell your trainer."
-        )
-    if os.environ.get("JUPYTERHUB_USER"):  # on a workshop hub the trainer collects through
-        # nbgrader's exchange: the copy above stays in the trainee's own folder
-        return (
-            "Your results are saved with your progress, which your trainer's workshop view "
-            "shows. To hand in an assignment for grading, submit it from the Assignments tab "
-            "of JupyterLab, as your trainer explains."
-        )
-    return "Your answers have also been handed in to your trainer for grading."
-
-
-def _results_panel(page: CoursePage) -> None:
-    import datetime as dt
-    import json
-
-    from cmcourse.core.certificate import certificate_html, certificate_pdf
-    from cmcourse.core.progress import results
-
-    if not page.store:
-        return
-    store = page.store
-    summary = results(store.current())
-    display(
-        HTML(
-            STYLE.replace(
-                "</style>",
-                ".cm-table td, .cm-table th {border: 1px solid #999; padding: 0.3em 0.6em}</style>",
-            )
-            + "<h2>Your results</h2>"
-            + _summary_html(summary)
-        )
-    )
-    button = w.Button(
-        description="Submit results",
-        button_style="success",
-        tooltip="Submit my results and get my certificate",
-    )
-    out = w.Output()
-    message = w.HTML()
-
-    def show(html: str) -> None:
-        message.value = html
-
-    @safe(show)
-    def submit(_: Any = None) -> None:
-        number = store.submit(summary)
-        handed_in = _hand_in(store, summary)
-        today = dt.date.today()
-        name = store.name or ""
-        cert = certificate_html(name, summary, today)
-        pdf = certificate_pdf(name, summary, today)
-        reflections = json.dumps(summary["reflections"], indent=2, ensure_ascii=False).encode()
-        button.disabled = True
-        message.value = (
-            f'<div role="status" aria-live="polite"><p><strong>Results submitted</strong> '
-            f"(attempt {number}). Your certificate:</p><p>"
-            + download_link(
-                "Certificate (PDF)", f"cm101-certificate-{number}.pdf", "application/pdf", pdf
-            )
-            + " &nbsp;|&nbsp; "
-            + download_link(
-                "Certificate (HTML)", f"cm101-certificate-{number}.html", "text/html", cert.encode()
-            )
-            + " &nbsp;|&nbsp; "
-            + download_link(
-                "My reflections (JSON)",
-                f"cm101-reflections-{number}.json",
-                "application/json",
-                reflections,
-            )
-            + f"</p><p>{handed_in}</p>"
-            + f'<p>The course now starts again from the beginning: <a href="'
-            f'{_url(page._map())}">go to the course map</a>.</p></div>'
-        )
-        with out:
-            display(
-                HTML(
-                    f'<iframe title="Certificate of completion" srcdoc="{escape(cert)}" '
-                    'style="width: 100%; max-width: 60em; height: 32em; border: 1px solid '
-                    '#ccc"></iframe>'
-                )
-            )
-
-    button.on_click(submit)
-    display(
-        w.VBox(
-            [
-                w.HTML(
-                    "<p>When you are ready, submit your results. You will get a "
-                    "certificate of completion, and the course will start again.</p>"
-                ),
-                button,
-                message,
-                out,
-            ]
-        )
-    )
-    page.footer()

@@ -16,7 +16,10 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cmcourse.core.results import Submission, Summary
 
 log = logging.getLogger("cm101")
 
@@ -99,8 +102,135 @@ class Attempt:
     pages: list[str]  # visited, in first-visit order
 
 
-class ProgressStore:
-    """One trainee's saved work."""
+class ProgressReader:
+    """One trainee's saved work, read only: opening it never creates, repairs, renames or
+    sets aside anything (the trainer's side reads trainees' files with this)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.trainee_id = path.stem
+        if path.is_symlink() or not path.is_file():
+            raise ProgressError(f"{path.name} is not a progress file; it was not read.")
+        try:
+            # With no write-ahead log beside it no page has the file open: read it as
+            # immutable, so SQLite creates no -wal/-shm files in the trainee's folder.
+            quiet = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+            self._conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{quiet}", uri=True, timeout=10)
+            self._conn.execute("PRAGMA query_only = ON")
+            if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+        except sqlite3.Error as exc:
+            raise ProgressError(
+                f"{path.name} could not be read ({exc}); it was left as it is."
+            ) from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def name(self) -> str | None:
+        return self._meta("name")
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def attempt(self) -> int:
+        return int(self._meta("attempt") or 1)
+
+    def record(self, key: str, default: Any = None, *, lasting: bool = False) -> Any:
+        row = self._conn.execute(
+            "SELECT value FROM records WHERE attempt = ? AND key = ?",
+            (LASTING if lasting else self.attempt, key),
+        ).fetchone()
+        return json.loads(row[0]) if row else default
+
+    # -- reading ------------------------------------------------------------------------
+    def current(self) -> Attempt:
+        n = self.attempt
+        answers: dict[str, dict[str, Any]] = {}
+        tries: dict[str, int] = {}
+        for question, answer, correct, points, out_of in self._conn.execute(
+            "SELECT question, answer, correct, points, out_of FROM answers WHERE attempt = ? "
+            "ORDER BY id",
+            (n,),
+        ):
+            tries[question] = tries.get(question, 0) + 1
+            answers[question] = {
+                "answer": json.loads(answer),
+                "correct": bool(correct),
+                "points": points,
+                "out_of": out_of,
+            }
+        reflections = dict(
+            self._conn.execute(
+                "SELECT question, text FROM reflections WHERE attempt = ?", (n,)
+            ).fetchall()
+        )
+        pages: list[str] = []
+        for (page,) in self._conn.execute(
+            "SELECT page FROM visits WHERE attempt = ? ORDER BY id", (n,)
+        ):
+            if page not in pages:
+                pages.append(page)
+        return Attempt(n, answers, tries, reflections, pages)
+
+    def last_page(self) -> str | None:
+        """Where to continue: the page of the last break, or the last page visited."""
+        row = self._conn.execute(
+            "SELECT page, at FROM (SELECT page, at, id, 1 AS k FROM breaks WHERE attempt = ? "
+            "UNION ALL SELECT page, at, id, 0 FROM visits WHERE attempt = ?) "
+            "ORDER BY at DESC, k DESC, id DESC LIMIT 1",
+            (self.attempt, self.attempt),
+        ).fetchone()
+        return row[0] if row else None
+
+    def submissions(self) -> list[Submission]:
+        """Every submitted attempt, oldest first; a stored summary this code cannot read is
+        logged and left out, never changed."""
+        from pydantic import ValidationError
+
+        from cmcourse.core.results import Submission, Summary
+
+        kept = []
+        for a, at, summary in self._conn.execute(
+            "SELECT attempt, at, summary FROM submissions ORDER BY attempt"
+        ):
+            try:
+                kept.append(
+                    Submission(attempt=a, at=at, summary=Summary.model_validate_json(summary))
+                )
+            except ValidationError:
+                log.warning("submission %s of a trainee could not be read; left out", a)
+        return kept
+
+    def all_tries(self) -> list[tuple[int, int, str, Any, bool, float, int, str]]:
+        """Every answer ever saved, oldest first: (row, attempt, question, answer, correct,
+        points, out of, at); `current` keeps only each question's last."""
+        return [
+            (row, attempt, question, json.loads(answer), bool(ok), pts, of, at)
+            for row, attempt, question, answer, ok, pts, of, at in self._conn.execute(
+                "SELECT id, attempt, question, answer, correct, points, out_of, at "
+                "FROM answers ORDER BY id"
+            )
+        ]
+
+    def last_activity(self) -> str | None:
+        """When anything was last saved in this file."""
+        stamps = [at for (at,) in self._conn.execute(_LAST_ACTIVITY) if at]
+        return max(stamps, default=None)
+
+
+_LAST_ACTIVITY = " UNION ALL ".join(
+    f"SELECT MAX(at) FROM {table}"
+    for table in ("answers", "reflections", "visits", "breaks", "records", "submissions")
+)
+
+
+class ProgressStore(ProgressReader):
+    """One trainee's saved work, for the trainee's own pages: created on first use, written
+    whole in transactions, and a damaged file set aside (never deleted) for the trainer."""
 
     def __init__(self, trainee_id: str, folder: Path | None = None):
         if not TRAINEE_ID.match(trainee_id):
@@ -151,9 +281,6 @@ class ProgressStore:
         conn.executescript(SCHEMA)
         return conn
 
-    def close(self) -> None:
-        self._conn.close()
-
     def _write(self, sql: str, args: tuple) -> None:
         try:
             with self._conn:
@@ -167,20 +294,8 @@ class ProgressStore:
             ) from exc
 
     # -- identity -----------------------------------------------------------------------
-    @property
-    def name(self) -> str | None:
-        return self._meta("name")
-
     def set_name(self, name: str) -> None:
         self._write("INSERT OR REPLACE INTO meta VALUES ('name', ?)", (clean_name(name),))
-
-    def _meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    @property
-    def attempt(self) -> int:
-        return int(self._meta("attempt") or 1)
 
     # -- saving -------------------------------------------------------------------------
     def save_answer(
@@ -215,13 +330,6 @@ class ProgressStore:
             (LASTING if lasting else self.attempt, key, json.dumps(value, default=str), _now()),
         )
 
-    def record(self, key: str, default: Any = None, *, lasting: bool = False) -> Any:
-        row = self._conn.execute(
-            "SELECT value FROM records WHERE attempt = ? AND key = ?",
-            (LASTING if lasting else self.attempt, key),
-        ).fetchone()
-        return json.loads(row[0]) if row else default
-
     def visit(self, page: str) -> None:
         self._write(
             "INSERT INTO visits (attempt, page, at) VALUES (?, ?, ?)", (self.attempt, page, _now())
@@ -232,55 +340,7 @@ class ProgressStore:
             "INSERT INTO breaks (attempt, page, at) VALUES (?, ?, ?)", (self.attempt, page, _now())
         )
 
-    # -- reading ------------------------------------------------------------------------
-    def current(self) -> Attempt:
-        n = self.attempt
-        answers: dict[str, dict[str, Any]] = {}
-        tries: dict[str, int] = {}
-        for question, answer, correct, points, out_of in self._conn.execute(
-            "SELECT question, answer, correct, points, out_of FROM answers WHERE attempt = ? "
-            "ORDER BY id",
-            (n,),
-        ):
-            tries[question] = tries.get(question, 0) + 1
-            answers[question] = {
-                "answer": json.loads(answer),
-                "correct": bool(correct),
-                "points": points,
-                "out_of": out_of,
-            }
-        reflections = dict(
-            self._conn.execute(
-                "SELECT question, text FROM reflections WHERE attempt = ?", (n,)
-            ).fetchall()
-        )
-        pages: list[str] = []
-        for (page,) in self._conn.execute(
-            "SELECT page FROM visits WHERE attempt = ? ORDER BY id", (n,)
-        ):
-            if page not in pages:
-                pages.append(page)
-        return Attempt(n, answers, tries, reflections, pages)
-
-    def last_page(self) -> str | None:
-        """Where to continue: the page of the last break, or the last page visited."""
-        row = self._conn.execute(
-            "SELECT page, at FROM (SELECT page, at, id, 1 AS k FROM breaks WHERE attempt = ? "
-            "UNION ALL SELECT page, at, id, 0 FROM visits WHERE attempt = ?) "
-            "ORDER BY at DESC, k DESC, id DESC LIMIT 1",
-            (self.attempt, self.attempt),
-        ).fetchone()
-        return row[0] if row else None
-
-    def submissions(self) -> list[dict[str, Any]]:
-        return [
-            {"attempt": a, "at": at, **json.loads(summary)}
-            for a, at, summary in self._conn.execute(
-                "SELECT attempt, at, summary FROM submissions ORDER BY attempt"
-            )
-        ]
-
-    def submit(self, summary: dict[str, Any]) -> int:
+    def submit(self, summary: Summary) -> int:
         """Record the attempt's results and start a new attempt (the course starts again)."""
         number = self.attempt
         try:
@@ -288,7 +348,7 @@ class ProgressStore:
                 self._conn.execute("BEGIN IMMEDIATE")
                 self._conn.execute(
                     "INSERT INTO submissions VALUES (?, ?, ?)",
-                    (number, _now(), json.dumps(summary, default=str)),
+                    (number, _now(), summary.model_dump_json()),
                 )
                 self._conn.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('attempt', ?)", (str(number + 1),)

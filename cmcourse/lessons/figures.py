@@ -14,32 +14,30 @@ one box drawn from another section has a dashed border that the caption explains
 
 from __future__ import annotations
 
-import base64
 import math
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from io import BytesIO
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-# Colours: dark enough for text and lines on white and on their light fills.
-INK = "#1a1a1a"  # text
-BLUE = "#0b4f8a"  # main lines and edges (8.4:1 on white)
-BLUE_FILL = "#e6f0fa"
-RED = "#a4262c"  # returns to an earlier step (7.3:1 on white)
-GREEN = "#1e6b34"  # edges of the internal analysis and of referrals (6.5:1 on white)
-GREEN_FILL = "#e8f4ea"
-ORANGE = "#8a4b00"  # edges of community-based support (6.8:1 on white)
-ORANGE_FILL = "#fdf1e2"
-GREY_FILL = "#f2f2f2"
-
-FONT = 15  # body text, in points: at the image's width of 72/15 em per inch, about 1em
-DPI = 150
+from cmcourse.html.picture import picture_html
+from cmcourse.html.theme import (
+    BLUE,
+    BLUE_FILL,
+    FONT,
+    GREEN,
+    GREEN_FILL,
+    GREY_FILL,
+    INK,
+    ORANGE,
+    ORANGE_FILL,
+    RED,
+)
 
 
 # -- the text alternatives -----------------------------------------------------------------
@@ -659,12 +657,6 @@ FIGURES: dict[str, CourseFigure] = {
 }
 
 
-def png(fig: Figure, dpi: int = DPI) -> bytes:
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return buffer.getvalue()
-
-
 def figure_html(name: str) -> str:
     """The figure as HTML: the picture with its alt text, caption and full description."""
     if name not in FIGURES:
@@ -672,25 +664,6 @@ def figure_html(name: str) -> str:
     entry = FIGURES[name]
     d = entry.description
     return picture_html(entry.build(), name, d.alt, d.caption, d.html())
-
-
-def picture_html(fig: Figure, key: str, alt: str, caption: str, description: str) -> str:
-    """A figure as an accessible picture: alt text, caption, and a text description to open."""
-    data = base64.b64encode(png(fig)).decode()
-    width_em = round(fig.get_figwidth() * 72 / FONT, 1)  # body-sized text at full width
-    desc_id = f"cm-figure-{key}-description"
-    return (
-        f'<figure class="cm-figure" style="margin: 1em 0; max-width: {width_em}em">'
-        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" '
-        f'aria-describedby="{desc_id}" '
-        'style="display: block; width: 100%; max-width: 100%; height: auto; '
-        'border: 1px solid #ccc">'
-        f'<figcaption style="font-size: 1em; margin-top: 0.4em"><strong>Figure.</strong> '
-        f"{escape(caption)}"
-        '<details style="margin-top: 0.4em"><summary style="cursor: pointer; '
-        'color: #0b4f8a; text-decoration: underline">Text description of the figure</summary>'
-        f'<div id="{desc_id}">{description}</div></details></figcaption></figure>'
-    )
 
 
 def show_figure(name: str) -> None:

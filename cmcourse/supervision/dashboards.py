@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import math
 import os
 import sys
 import textwrap
@@ -31,7 +32,8 @@ from matplotlib.ticker import MaxNLocator
 
 from cmcourse.core.store import data_dir
 from cmcourse.html.parts import STYLE, table_html
-from cmcourse.lessons.figures import BLUE, INK, RED, png
+from cmcourse.html.picture import png
+from cmcourse.html.theme import BLUE, INK, RED
 from cmsim.caseload.indicators import (
     MonthlyProgress,
     MonthlySeries,
@@ -132,7 +134,7 @@ class DashboardData:
 def run(letter: str, sop: SOP = DEFAULT_SOP) -> SimulationResult:
     """The simulation behind a dashboard (seeded: the same run every time)."""
     board = _board(letter)
-    params = SimParams(**SETTINGS, scenario=board.scenario)  # type: ignore[arg-type]
+    params = SimParams(**SETTINGS, scenario=board.scenario)
     return simulate(params, sop=sop, seed=SEED)
 
 
@@ -246,7 +248,8 @@ def _draw(ax: Axes, panel: Panel, months: list[str]) -> None:
     if panel.bars:
         ax.bar(x, [v or 0 for v in panel.values], color=BLUE, width=0.7)
     else:
-        ax.plot(x, panel.values, color=BLUE, linewidth=2.2, marker="o", markersize=4)
+        gaps = [math.nan if v is None else v for v in panel.values]  # a month with no value
+        ax.plot(x, gaps, color=BLUE, linewidth=2.2, marker="o", markersize=4)
     if panel.limit:
         value, label = panel.limit
         ax.axhline(value, color=RED, linewidth=1.8, linestyle=(0, (5, 3)))

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -100,7 +101,7 @@ def _day_items(plan: MonthPlan, day: dt.date) -> list[str]:
     return items
 
 
-def calendar_html(plan: MonthPlan, working_days: list[str]) -> str:
+def calendar_html(plan: MonthPlan, working_days: Sequence[str]) -> str:
     """The month as a calendar, weeks as rows, starting on the first day of the working week."""
     working = {WEEKDAYS.index(d) for d in working_days}
     first_day = week_start(working_days)
@@ -280,7 +281,8 @@ class PlannerView:
 
     def _fill(self, saved: Any, today: dt.date) -> bool:
         """Put the saved team in the form (or the example); True if a saved team came back."""
-        data, month, restored = EXAMPLE, f"{today:%m/%Y}", False
+        data: dict[str, Any] = EXAMPLE
+        month, restored = f"{today:%m/%Y}", False
         if isinstance(saved, dict):
             try:
                 Team.from_values(saved.get("team"))

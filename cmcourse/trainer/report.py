@@ -37,8 +37,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from cmcourse.core.bank import ModuleBank, load_bank
-from cmcourse.core.progress import results
-from cmcourse.core.store import Attempt, ProgressStore, all_trainees
+from cmcourse.core.results import Submission, summarise
+from cmcourse.core.store import (
+    Attempt,
+    ProgressError,
+    ProgressReader,
+    all_trainees,
+    data_dir,
+)
 from cmcourse.html.parts import download_link
 
 log = logging.getLogger("cm101")
@@ -82,45 +88,40 @@ class TraineeFile:
     name: str | None
     current: Attempt
     tries: list[Try]
-    submissions: list[dict[str, Any]]
+    submissions: list[Submission]
     last_activity: str | None
     last_page: str | None  # where "Continue where you left off" leads
 
 
-_LAST_ACTIVITY = " UNION ALL ".join(
-    f"SELECT MAX(at) FROM {table}"
-    for table in ("answers", "reflections", "visits", "breaks", "records", "submissions")
-)
-
-
 def read_progress(folder: Path | None = None) -> list[TraineeFile]:
-    """Every trainee's file under `<folder>/trainees/` (default: the data directory)."""
+    """Every trainee's file under `<folder>/trainees/` (default: the data directory), read
+    only. A file that cannot be read is logged and left out, untouched: one bad file never
+    stops the report, and reading never repairs, renames or creates anything."""
     files = []
+    base = (folder or data_dir()) / "trainees"
     for trainee_id in all_trainees(folder):
-        store = ProgressStore(trainee_id, folder)
         try:
-            name, current, submissions = store.name, store.current(), store.submissions()
-            last_page = store.last_page()
-        finally:
-            store.close()
-        # Every try (the store's own reading keeps only the last), read-only.
-        conn = sqlite3.connect(f"{store.path.as_uri()}?mode=ro", uri=True)
+            reader = ProgressReader(base / f"{trainee_id}.sqlite")
+        except ProgressError as exc:
+            log.warning("trainer report: %s", exc)
+            continue
         try:
-            tries = [
-                Try(trainee_id, row, attempt, question, json.loads(answer), bool(ok), pts, of, at)
-                for row, attempt, question, answer, ok, pts, of, at in conn.execute(
-                    "SELECT id, attempt, question, answer, correct, points, out_of, at "
-                    "FROM answers ORDER BY id"
+            tries = [Try(trainee_id, *row) for row in reader.all_tries()]
+            files.append(
+                TraineeFile(
+                    trainee_id,
+                    reader.name,
+                    reader.current(),
+                    tries,
+                    reader.submissions(),
+                    reader.last_activity(),
+                    reader.last_page(),
                 )
-            ]
-            stamps = [at for (at,) in conn.execute(_LAST_ACTIVITY) if at]
-        finally:
-            conn.close()
-        files.append(
-            TraineeFile(
-                trainee_id, name, current, tries, submissions, max(stamps, default=None), last_page
             )
-        )
+        except sqlite3.Error as exc:
+            log.warning("trainer report: %s could not be read (%s)", reader.path.name, exc)
+        finally:
+            reader.close()
     return files
 
 
@@ -177,19 +178,19 @@ class TraineeScore:
 
 def _score(file: TraineeFile, banks: Mapping[str, ModuleBank]) -> TraineeScore:
     latest = file.submissions[-1] if file.submissions else None
-    summary = latest or results(file.current, dict(banks))
-    modules = {m["module"]: (m["points"], m["out_of"]) for m in summary["modules"]}
+    summary = latest.summary if latest else summarise(file.current, dict(banks))
+    modules = {m.module: (m.points, m.out_of) for m in summary.modules}
     return TraineeScore(
         trainee_id=file.trainee_id,
         name=file.name or "(no name)",
         submitted=latest is not None,
-        attempt=latest["attempt"] if latest else file.current.number,
-        submitted_at=latest["at"] if latest else None,
+        attempt=latest.attempt if latest else file.current.number,
+        submitted_at=latest.at if latest else None,
         modules=modules,
-        points=summary["points"],
-        out_of=summary["out_of"],
-        answered=sum(m["answered"] for m in summary["modules"]),
-        reflections=len(summary["reflections"]),
+        points=summary.points,
+        out_of=summary.out_of,
+        answered=sum(m.answered for m in summary.modules),
+        reflections=len(summary.reflections),
         last_activity=file.last_activity,
     )
 
@@ -559,21 +560,21 @@ def statements_of(
         for sub in file.submissions:
             out.append(
                 {
-                    "id": _statement_id(base, file.trainee_id, "submission", sub["attempt"]),
+                    "id": _statement_id(base, file.trainee_id, "submission", sub.attempt),
                     "actor": _actor(base, file, include_names),
                     "verb": {"id": VERB_COMPLETED, "display": _lang("completed")},
                     "object": _course(base),
                     "result": {
                         "completion": True,
-                        "score": _score_object(sub["points"], sub["out_of"]),
+                        "score": _score_object(sub.summary.points, sub.summary.out_of),
                     },
                     "context": {
                         "registration": _statement_id(
-                            base, file.trainee_id, "attempt", sub["attempt"]
+                            base, file.trainee_id, "attempt", sub.attempt
                         ),
                         "platform": "CM 101 Studio",
                     },
-                    "timestamp": _timestamp(sub["at"]),
+                    "timestamp": _timestamp(sub.at),
                 }
             )
     return sorted(out, key=lambda s: s["timestamp"])
@@ -605,7 +606,7 @@ def score_bands(percents: Sequence[float]) -> list[tuple[str, int]]:
 
 def histogram(percents: Sequence[float]) -> Figure:
     """Trainees per band of total score, as a bar chart (object API; no global state)."""
-    from cmcourse.lessons.figures import BLUE, INK
+    from cmcourse.html.theme import BLUE, INK
 
     bands = score_bands(percents)
     fig = Figure(figsize=(8, 3.6), layout="constrained")
@@ -755,7 +756,7 @@ def _questions_html(stats: Sequence[QuestionStat], banks: Mapping[str, ModuleBan
 
 
 def _histogram_html(percents: Sequence[float]) -> str:
-    from cmcourse.lessons.figures import png
+    from cmcourse.html.picture import png
 
     data = base64.b64encode(png(histogram(percents), dpi=150)).decode()
     return (

@@ -160,6 +160,20 @@ class MonthlySeries(BaseModel):
     high_risk_share: list[float | None] = Field(description="% open cases high risk, month end")
 
 
+NO_CASE = -1  # a caseworker's event (joined, left) is about no case
+
+
+def _case(e: Event) -> int:
+    return NO_CASE if e.case is None else e.case
+
+
+def _worker(e: Event) -> int:
+    """The caseworker of an event that has one (assigned, joined, left)."""
+    if e.caseworker is None:
+        raise ValueError(f"a {e.kind} event on day {e.day} names no caseworker")
+    return e.caseworker
+
+
 def _pct(part: int, whole: int) -> float | None:
     return 100 * part / whole if whole else None
 
@@ -247,7 +261,7 @@ def compute_indicators(result: SimulationResult) -> Indicators:
     for e in result.events:
         if e.day > current:
             snapshot(e.day)
-        kind, case = e.kind, e.case
+        kind, case = e.kind, _case(e)
         if kind == "follow_up_missed":
             follow_ups_missed += 1
         elif kind == "follow_up_done":
@@ -256,7 +270,7 @@ def compute_indicators(result: SimulationResult) -> Indicators:
             registered[case] = e.day
             risk[case] = e.detail[0]
         elif kind == "assigned":
-            _assign(owner, loads, case, e.caseworker)
+            _assign(owner, loads, case, _worker(e))
         elif kind == "assessment_due":
             assess_due[case] = (case, e.detail[0])
         elif kind == "assessed":
@@ -300,9 +314,9 @@ def compute_indicators(result: SimulationResult) -> Indicators:
             else:
                 transferred += 1
         elif kind == "caseworker_joined":
-            active[e.caseworker] = None
+            active[_worker(e)] = None
         elif kind == "caseworker_left":
-            active.pop(e.caseworker, None)
+            active.pop(_worker(e), None)
     snapshot(days)
 
     end_counts = [loads[w] for w in active]
@@ -377,21 +391,21 @@ def monthly_series(result: SimulationResult) -> MonthlySeries:
     risk: dict[int, str] = {}
     for month, events in enumerate(by_month):
         for e in events:
-            kind = e.kind
+            kind, case = e.kind, _case(e)
             if kind == "case_registered":
                 registrations[month] += 1
-                risk[e.case] = e.detail[0]
+                risk[case] = e.detail[0]
             elif kind == "service_provided":
                 services[month] += 1
             elif kind in ("assessed", "risk_changed"):
-                if e.case in risk:
-                    risk[e.case] = e.detail[-1]
+                if case in risk:
+                    risk[case] = e.detail[-1]
             elif kind == "case_closed":
                 closures[month] += 1
-                risk.pop(e.case, None)
+                risk.pop(case, None)
             elif kind == "case_transferred":
                 transfers[month] += 1
-                risk.pop(e.case, None)
+                risk.pop(case, None)
         open_cases[month] = len(risk)
         high_share[month] = _pct(sum(1 for r in risk.values() if r == RiskLevel.HIGH), len(risk))
     return MonthlySeries(
@@ -449,12 +463,12 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
 
     for month, events in enumerate(by_month):
         for e in events:
-            kind, case = e.kind, e.case
+            kind, case = e.kind, _case(e)
             if kind == "case_registered":
                 registered[case] = e.day
                 risk[case] = e.detail[0]
             elif kind == "assigned":
-                _assign(owner, loads, case, e.caseworker)
+                _assign(owner, loads, case, _worker(e))
             elif kind == "assessed":
                 assessed.add(case)
                 risk[case] = e.detail[0]
@@ -469,9 +483,9 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
                 if kind == "case_closed" and case in registered:
                     closed_days[month].append(e.day - registered[case])
             elif kind == "caseworker_joined":
-                active[e.caseworker] = None
+                active[_worker(e)] = None
             elif kind == "caseworker_left":
-                active.pop(e.caseworker, None)
+                active.pop(_worker(e), None)
         counts = [loads[w] for w in active]
         open_cases = list(owner)
         caseworkers[month], load_max[month] = len(active), max(counts, default=0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -261,7 +262,7 @@ def _last_day(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def week_start(working_days: list[str]) -> int:
+def week_start(working_days: Sequence[str]) -> int:
     """The weekday (0 = Monday) a working week starts on: the working day that follows a day
     off (Sunday in a Sunday to Thursday week); with no day off, Monday."""
     days = {WEEKDAYS.index(d) for d in working_days}
@@ -271,7 +272,7 @@ def week_start(working_days: list[str]) -> int:
 class _Month:
     """The month's calendar under the SOP's working week."""
 
-    def __init__(self, first: dt.date, working_days: list[str]):
+    def __init__(self, first: dt.date, working_days: Sequence[str]):
         self.first = first
         self.last = _last_day(first)
         start = week_start(working_days)

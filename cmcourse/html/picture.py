@@ -1,0 +1,36 @@
+"""A matplotlib figure as an accessible picture: a PNG with alt text, caption and a description."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from io import BytesIO
+
+from matplotlib.figure import Figure
+
+from cmcourse.html.theme import DPI, FONT
+
+
+def png(fig: Figure, dpi: int = DPI) -> bytes:
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def picture_html(fig: Figure, key: str, alt: str, caption: str, description: str) -> str:
+    """A figure as an accessible picture: alt text, caption, and a text description to open."""
+    data = base64.b64encode(png(fig)).decode()
+    width_em = round(fig.get_figwidth() * 72 / FONT, 1)  # body-sized text at full width
+    desc_id = f"cm-figure-{key}-description"
+    return (
+        f'<figure class="cm-figure" style="margin: 1em 0; max-width: {width_em}em">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" '
+        f'aria-describedby="{desc_id}" '
+        'style="display: block; width: 100%; max-width: 100%; height: auto; '
+        'border: 1px solid #ccc">'
+        f'<figcaption style="font-size: 1em; margin-top: 0.4em"><strong>Figure.</strong> '
+        f"{escape(caption)}"
+        '<details style="margin-top: 0.4em"><summary style="cursor: pointer; '
+        'color: #0b4f8a; text-decoration: underline">Text description of the figure</summary>'
+        f'<div id="{desc_id}">{description}</div></details></figcaption></figure>'
+    )
