@@ -254,7 +254,11 @@ def test_a_tool_page_shows_a_broken_tool_file_kindly(monkeypatch):
     from cmcourse.supervision import tools
 
     shown = []
-    monkeypatch.setattr(tools, "display", lambda obj: shown.append(getattr(obj, "data", obj)))
+    def capture(obj):
+        shown.append(getattr(obj, "data", obj))
+
+    monkeypatch.setattr(tools, "display", capture)
+    monkeypatch.setattr("IPython.display.display", capture)  # where friendly messages go
     tools.tool("no_such_tool")
     assert len(shown) == 1
     assert "a course file has a mistake" in shown[0] and "Traceback" not in shown[0]

@@ -25,7 +25,7 @@ from cmcourse.core.bank import find, load_bank
 from cmcourse.core.outline import Page, load_outline, url_for
 from cmcourse.core.progress import overall, page_progress, part_progress
 from cmcourse.core.render import ReflectionView, question_view
-from cmcourse.core.safety import friendly, safe, setup_logging
+from cmcourse.core.safety import friendly, kindly, safe, setup_logging, shown
 from cmcourse.core.store import ProgressError, ProgressStore, clean_name, new_trainee_id
 
 log = logging.getLogger("cm101")
@@ -128,19 +128,8 @@ class CoursePage:
         return Page(id="map", title="Course map", path="course/index.ipynb")
 
     # -- content ----------------------------------------------------------------------
+    @kindly
     def question(self, question_id: str) -> None:
-        try:
-            self._question(question_id)
-        except Exception as exc:  # shown kindly, logged for the trainer
-            display(HTML(friendly(exc)))
-
-    def reflection(self, reflection_id: str) -> None:
-        try:
-            self._reflection(reflection_id)
-        except Exception as exc:  # shown kindly, logged for the trainer
-            display(HTML(friendly(exc)))
-
-    def _question(self, question_id: str) -> None:
         question = find(question_id)
         previous = None
         if self.store:
@@ -156,7 +145,8 @@ class CoursePage:
         view = question_view(question, save, previous, enabled=self.signed_in)
         display(view.widget)
 
-    def _reflection(self, reflection_id: str) -> None:
+    @kindly
+    def reflection(self, reflection_id: str) -> None:
         reflection = find(reflection_id)
         previous = self.store.current().reflections.get(reflection_id) if self.store else None
 
@@ -271,15 +261,9 @@ def course_page(page_id: str) -> CoursePage | BrokenPage:
     return page
 
 
+@safe(lambda html: shown(STYLE + html))
 def course_map() -> None:
     """The landing page: sign in, continue where you left off, every part with its progress."""
-    try:
-        _course_map()
-    except Exception as exc:
-        display(HTML(STYLE + friendly(exc)))
-
-
-def _course_map() -> None:
     setup_logging()
     outline = load_outline()
     trainee, _source = identity.current_trainee()

@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 from cmcourse.core.certificate import certificate_html, certificate_pdf
 from cmcourse.core.page import STYLE, BrokenPage, CoursePage, page_url
 from cmcourse.core.results import Summary, summarise
-from cmcourse.core.safety import friendly, safe
+from cmcourse.core.safety import safe, shown
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import download_link
 
@@ -26,16 +26,13 @@ HandIn = Callable[[ProgressStore, Summary], str]
 """Passes a submitted attempt on; returns a sentence for the trainee about where it went."""
 
 
+@safe(lambda html: shown(STYLE + html))
 def results_panel(page: CoursePage | BrokenPage, hand_in: HandIn | None = None) -> None:
     """This attempt's results, 'Submit results', the certificate, then a fresh start.
     `hand_in` passes the submitted answers on (to nbgrader, in the course) and returns what
     to tell the trainee about it."""
-    if not isinstance(page, CoursePage):
-        return
-    try:
+    if isinstance(page, CoursePage):
         _results_panel(page, hand_in)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(STYLE + friendly(exc)))
 
 
 def _summary_html(summary: Summary) -> str:

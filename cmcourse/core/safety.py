@@ -52,6 +52,19 @@ def friendly(exc: BaseException) -> str:
     return f'<div class="cm-error" role="alert">{escape(text)}</div>'
 
 
+def shown(html: str) -> None:
+    """Put HTML in the page's output: where a notebook call's friendly message goes."""
+    from IPython.display import HTML, display
+
+    display(HTML(html))
+
+
+def kindly(func: F) -> F:
+    """Decorate a call a notebook makes: an error is shown in the page's output as a friendly
+    message (and logged for the trainer), never as a traceback."""
+    return safe(shown)(func)
+
+
 def safe(show: Callable[[str], None]) -> Callable[[F], F]:
     """Decorate a widget callback: errors go to `show` as a friendly message."""
 

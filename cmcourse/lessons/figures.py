@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
+from cmcourse.core.safety import kindly, shown
 from cmcourse.html.picture import picture_html
 from cmcourse.html.theme import (
     BLUE,
@@ -666,14 +667,7 @@ def figure_html(name: str) -> str:
     return picture_html(entry.build(), name, d.alt, d.caption, d.html())
 
 
+@kindly
 def show_figure(name: str) -> None:
-    """Show a figure of the course in a notebook; an error becomes a friendly message."""
-    from IPython.display import HTML, display
-
-    from cmcourse.core.safety import friendly
-
-    try:
-        html = figure_html(name)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        html = friendly(exc)
-    display(HTML(html))
+    """Show a figure of the course in a notebook."""
+    shown(figure_html(name))

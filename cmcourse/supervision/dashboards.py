@@ -30,6 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from cmcourse.core.safety import safe
 from cmcourse.core.store import data_dir
 from cmcourse.html.parts import STYLE, table_html
 from cmcourse.html.picture import png
@@ -396,14 +397,10 @@ def what_happened_html(letter: str) -> str:
 
 
 def _show(build: Callable[[], str]) -> None:
+    """Show what `build` draws, as a widget (links work); an error as a friendly message."""
     from cmcourse.core.page import show
-    from cmcourse.core.safety import friendly
 
-    try:
-        html = build()
-    except Exception as exc:  # shown kindly, logged for the trainer
-        html = friendly(exc)
-    show(html)
+    safe(show)(lambda: show(build()))()
 
 
 def show_dashboard(letter: str) -> None:

@@ -17,9 +17,9 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import HTML, display
+from IPython.display import display
 
-from cmcourse.core.safety import friendly, safe
+from cmcourse.core.safety import kindly, safe
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import STYLE, download_link, table_html
 from cmsim.sop import DEFAULT_SOP, SOP
@@ -388,12 +388,10 @@ class PlannerView:
         return plan
 
 
+@kindly
 def supervision_planner(page: Any = None, sop: SOP = DEFAULT_SOP) -> None:
     """Show the planner for the trainee on this page (their saved team, if any)."""
     from cmcourse.core.page import CoursePage
 
-    try:
-        store = page.store if isinstance(page, CoursePage) else None
-        display(PlannerView(store, sop).widget)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(friendly(exc)))
+    store = page.store if isinstance(page, CoursePage) else None
+    display(PlannerView(store, sop).widget)

@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 
 from cmcourse.core.page import CoursePage
 from cmcourse.core.paths import CASESTUDIES
-from cmcourse.core.safety import friendly, safe
+from cmcourse.core.safety import kindly, safe
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import download_link
 from cmcourse.html.printable import to_html, to_pdf
@@ -709,14 +709,12 @@ class _Quiet:
         self.view.loading = self.was
 
 
+@kindly
 def tool(tool_id: str, page: Any = None) -> None:
     """Show a supervision tool on a course page; records are saved with the trainee's
     progress when they are signed in on `page`."""
-    try:
-        spec = load_tool(tool_id)
-        store = page.store if isinstance(page, CoursePage) else None
-        view = ToolView(tool_id, spec, store)
-        display(HTML(STYLE))
-        display(view.widget)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(friendly(exc)))
+    spec = load_tool(tool_id)
+    store = page.store if isinstance(page, CoursePage) else None
+    view = ToolView(tool_id, spec, store)
+    display(HTML(STYLE))
+    display(view.widget)

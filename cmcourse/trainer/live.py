@@ -25,6 +25,7 @@ from typing import Any
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.outline import Outline, load_outline
 from cmcourse.core.progress import items_on, overall
+from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import all_trainees
 from cmcourse.trainer.report import (
     CODE_VARIABLE,
@@ -240,20 +241,14 @@ def refresh_seconds() -> float:
         return REFRESH_SECONDS
 
 
+@kindly
 def live_page(folder: Path | None = None, every: float | None = None) -> None:
     """The live view for Voilà: a passcode box; once open, refreshed every `every` seconds."""
-    from IPython.display import HTML, display
-
     from cmcourse.core.page import STYLE
-    from cmcourse.core.safety import friendly, setup_logging
 
-    every = every or refresh_seconds()
-    try:
-        setup_logging()
-        display(HTML(STYLE + REPORT_STYLE + LIVE_STYLE))
-        _gate_widgets(folder, every)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(friendly(exc)))
+    setup_logging()
+    shown(STYLE + REPORT_STYLE + LIVE_STYLE)
+    _gate_widgets(folder, every or refresh_seconds())
 
 
 def _gate_widgets(folder: Path | None, every: float) -> None:

@@ -38,6 +38,7 @@ from matplotlib.ticker import MaxNLocator
 
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.results import Submission, summarise
+from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import (
     Attempt,
     ProgressError,
@@ -816,20 +817,14 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
     )
 
 
+@kindly
 def report_page(folder: Path | None = None) -> None:
     """The trainer report for Voilà: a passcode box; the report once the code is right."""
-    from IPython.display import HTML, display
+    from cmcourse.core.page import STYLE
 
-    from cmcourse.core.safety import friendly, setup_logging
-
-    try:
-        from cmcourse.core.page import STYLE
-
-        setup_logging()
-        display(HTML(STYLE + REPORT_STYLE))
-        _gate_widgets(folder)
-    except Exception as exc:  # shown kindly, logged for the trainer
-        display(HTML(friendly(exc)))
+    setup_logging()
+    shown(STYLE + REPORT_STYLE)
+    _gate_widgets(folder)
 
 
 def _gate_widgets(folder: Path | None) -> None:

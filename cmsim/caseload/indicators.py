@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from cmsim.caseload.simulator import Event, SimulationResult
+from cmsim.caseload.simulator import Event, EventKind, SimulationResult
 from cmsim.vocab import RiskLevel
 
 __all__ = [
@@ -262,60 +262,60 @@ def compute_indicators(result: SimulationResult) -> Indicators:
         if e.day > current:
             snapshot(e.day)
         kind, case = e.kind, _case(e)
-        if kind == "follow_up_missed":
+        if kind == EventKind.FOLLOW_UP_MISSED:
             follow_ups_missed += 1
-        elif kind == "follow_up_done":
+        elif kind == EventKind.FOLLOW_UP_DONE:
             pass
-        elif kind == "case_registered":
+        elif kind == EventKind.CASE_REGISTERED:
             registered[case] = e.day
             risk[case] = e.detail[0]
-        elif kind == "assigned":
+        elif kind == EventKind.ASSIGNED:
             _assign(owner, loads, case, _worker(e))
-        elif kind == "assessment_due":
+        elif kind == EventKind.ASSESSMENT_DUE:
             assess_due[case] = (case, e.detail[0])
-        elif kind == "assessed":
+        elif kind == EventKind.ASSESSED:
             assess_done.setdefault(case, e.day)
             assessed.add(case)
             if case in risk:
                 risk[case] = e.detail[0]
-        elif kind == "plan_due":
+        elif kind == EventKind.PLAN_DUE:
             plan_due[case] = (case, e.detail[0])
-        elif kind == "planned":
+        elif kind == EventKind.PLANNED:
             plan_done.setdefault(case, e.day)
             actions += e.detail[0]
-        elif kind == "action_completed":
+        elif kind == EventKind.ACTION_COMPLETED:
             actions_done += 1
-        elif kind == "service_provided":
+        elif kind == EventKind.SERVICE_PROVIDED:
             services += 1
-        elif kind == "referral_made":
+        elif kind == EventKind.REFERRAL_MADE:
             referrals += 1
             ref_due[e.detail[0]] = (case, e.detail[2])
-        elif kind in ("referral_accepted", "referral_rejected"):
+        elif kind in (EventKind.REFERRAL_ACCEPTED, EventKind.REFERRAL_REJECTED):
             ref_done.setdefault(e.detail[0], e.day)
-            if kind == "referral_accepted":
+            if kind == EventKind.REFERRAL_ACCEPTED:
                 accepted += 1
             else:
                 rejected += 1
-        elif kind == "review_due":
+        elif kind == EventKind.REVIEW_DUE:
             review_due[(case, e.detail[0])] = (case, e.detail[0])
-        elif kind == "review_held":
+        elif kind == EventKind.REVIEW_HELD:
             review_done.setdefault((case, e.detail[0]), e.day)
-        elif kind == "risk_changed":
+        elif kind == EventKind.RISK_CHANGED:
             if case in risk:
                 risk[case] = e.detail[1]
-        elif kind in ("case_closed", "case_transferred"):
+        elif kind in (EventKind.CASE_CLOSED, EventKind.CASE_TRANSFERRED):
             ended[case] = e.day
             risk.pop(case, None)
             _release(owner, loads, case)
-            if kind == "case_closed":
+            if kind == EventKind.CASE_CLOSED:
                 reasons[str(e.detail[0])] += 1
                 if case in registered:
                     durations.append(e.day - registered[case])
             else:
                 transferred += 1
-        elif kind == "caseworker_joined":
+        elif kind == EventKind.CASEWORKER_JOINED:
             active[_worker(e)] = None
-        elif kind == "caseworker_left":
+        elif kind == EventKind.CASEWORKER_LEFT:
             active.pop(_worker(e), None)
     snapshot(days)
 
@@ -392,18 +392,18 @@ def monthly_series(result: SimulationResult) -> MonthlySeries:
     for month, events in enumerate(by_month):
         for e in events:
             kind, case = e.kind, _case(e)
-            if kind == "case_registered":
+            if kind == EventKind.CASE_REGISTERED:
                 registrations[month] += 1
                 risk[case] = e.detail[0]
-            elif kind == "service_provided":
+            elif kind == EventKind.SERVICE_PROVIDED:
                 services[month] += 1
-            elif kind in ("assessed", "risk_changed"):
+            elif kind in (EventKind.ASSESSED, EventKind.RISK_CHANGED):
                 if case in risk:
                     risk[case] = e.detail[-1]
-            elif kind == "case_closed":
+            elif kind == EventKind.CASE_CLOSED:
                 closures[month] += 1
                 risk.pop(case, None)
-            elif kind == "case_transferred":
+            elif kind == EventKind.CASE_TRANSFERRED:
                 transfers[month] += 1
                 risk.pop(case, None)
         open_cases[month] = len(risk)
@@ -464,27 +464,27 @@ def monthly_progress(result: SimulationResult) -> MonthlyProgress:
     for month, events in enumerate(by_month):
         for e in events:
             kind, case = e.kind, _case(e)
-            if kind == "case_registered":
+            if kind == EventKind.CASE_REGISTERED:
                 registered[case] = e.day
                 risk[case] = e.detail[0]
-            elif kind == "assigned":
+            elif kind == EventKind.ASSIGNED:
                 _assign(owner, loads, case, _worker(e))
-            elif kind == "assessed":
+            elif kind == EventKind.ASSESSED:
                 assessed.add(case)
                 risk[case] = e.detail[0]
-            elif kind == "risk_changed":
+            elif kind == EventKind.RISK_CHANGED:
                 risk[case] = e.detail[1]
-            elif kind == "planned":
+            elif kind == EventKind.PLANNED:
                 planned[case] += e.detail[0]
-            elif kind == "action_completed":
+            elif kind == EventKind.ACTION_COMPLETED:
                 completed[case] += 1
-            elif kind in ("case_closed", "case_transferred"):
+            elif kind in (EventKind.CASE_CLOSED, EventKind.CASE_TRANSFERRED):
                 _release(owner, loads, case)
-                if kind == "case_closed" and case in registered:
+                if kind == EventKind.CASE_CLOSED and case in registered:
                     closed_days[month].append(e.day - registered[case])
-            elif kind == "caseworker_joined":
+            elif kind == EventKind.CASEWORKER_JOINED:
                 active[_worker(e)] = None
-            elif kind == "caseworker_left":
+            elif kind == EventKind.CASEWORKER_LEFT:
                 active.pop(_worker(e), None)
         counts = [loads[w] for w in active]
         open_cases = list(owner)

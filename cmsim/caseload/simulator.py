@@ -262,6 +262,31 @@ def _plain_param_problems(error: ValidationError) -> list[str]:
     return lines
 
 
+class EventKind(StrEnum):
+    """What an event of the log records; EVENT_DETAIL says what its `detail` holds."""
+
+    CASEWORKER_JOINED = "caseworker_joined"
+    CASEWORKER_LEFT = "caseworker_left"
+    CASE_REGISTERED = "case_registered"
+    ASSIGNED = "assigned"
+    ASSESSMENT_DUE = "assessment_due"
+    ASSESSED = "assessed"
+    PLAN_DUE = "plan_due"
+    PLANNED = "planned"
+    ACTION_COMPLETED = "action_completed"
+    REFERRAL_MADE = "referral_made"
+    REFERRAL_ACCEPTED = "referral_accepted"
+    REFERRAL_REJECTED = "referral_rejected"
+    SERVICE_PROVIDED = "service_provided"
+    FOLLOW_UP_DONE = "follow_up_done"
+    FOLLOW_UP_MISSED = "follow_up_missed"
+    REVIEW_DUE = "review_due"
+    REVIEW_HELD = "review_held"
+    RISK_CHANGED = "risk_changed"
+    CASE_CLOSED = "case_closed"
+    CASE_TRANSFERRED = "case_transferred"
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One line of the event log. `day` counts from the start date; `seq` is the event's
@@ -269,34 +294,34 @@ class Event:
 
     day: int
     seq: int
-    kind: str
+    kind: EventKind
     case: int | None = None
     caseworker: int | None = None
     detail: tuple[Any, ...] = ()
 
 
 # What each kind's `detail` tuple holds: the contract between simulator and indicators.
-EVENT_DETAIL: dict[str, tuple[str, ...]] = {
-    "caseworker_joined": (),
-    "caseworker_left": (),
-    "case_registered": ("risk",),
-    "assigned": ("previous_caseworker",),
-    "assessment_due": ("due_day",),
-    "assessed": ("risk",),
-    "plan_due": ("due_day",),
-    "planned": ("actions",),
-    "action_completed": ("action",),
-    "referral_made": ("referral", "service", "due_day"),
-    "referral_accepted": ("referral", "service"),
-    "referral_rejected": ("referral", "service"),
-    "service_provided": ("service", "action"),
-    "follow_up_done": ("due_day",),
-    "follow_up_missed": ("due_day",),
-    "review_due": ("due_day",),
-    "review_held": ("due_day",),
-    "risk_changed": ("old_risk", "new_risk"),
-    "case_closed": ("reason",),
-    "case_transferred": (),
+EVENT_DETAIL: dict[EventKind, tuple[str, ...]] = {
+    EventKind.CASEWORKER_JOINED: (),
+    EventKind.CASEWORKER_LEFT: (),
+    EventKind.CASE_REGISTERED: ("risk",),
+    EventKind.ASSIGNED: ("previous_caseworker",),
+    EventKind.ASSESSMENT_DUE: ("due_day",),
+    EventKind.ASSESSED: ("risk",),
+    EventKind.PLAN_DUE: ("due_day",),
+    EventKind.PLANNED: ("actions",),
+    EventKind.ACTION_COMPLETED: ("action",),
+    EventKind.REFERRAL_MADE: ("referral", "service", "due_day"),
+    EventKind.REFERRAL_ACCEPTED: ("referral", "service"),
+    EventKind.REFERRAL_REJECTED: ("referral", "service"),
+    EventKind.SERVICE_PROVIDED: ("service", "action"),
+    EventKind.FOLLOW_UP_DONE: ("due_day",),
+    EventKind.FOLLOW_UP_MISSED: ("due_day",),
+    EventKind.REVIEW_DUE: ("due_day",),
+    EventKind.REVIEW_HELD: ("due_day",),
+    EventKind.RISK_CHANGED: ("old_risk", "new_risk"),
+    EventKind.CASE_CLOSED: ("reason",),
+    EventKind.CASE_TRANSFERRED: (),
 }
 EVENT_KINDS: tuple[str, ...] = tuple(EVENT_DETAIL)
 
@@ -431,7 +456,9 @@ class _Simulation:
         active = list(range(1, p.caseworkers + 1))
         referral_ids = itertools.count(1).__next__
 
-        def ev(day: int, kind: str, case: int | None, worker: int | None, detail: tuple) -> None:
+        def ev(
+            day: int, kind: EventKind, case: int | None, worker: int | None, detail: tuple
+        ) -> None:
             emit(Event(day, n_events(events), kind, case, worker, detail))
 
         def delay(mean: float) -> int:
@@ -453,21 +480,21 @@ class _Simulation:
             w = owner[c]
             loads[w] -= 1
             if reason is None:
-                ev(d, "case_transferred", c, w, ())
+                ev(d, EventKind.CASE_TRANSFERRED, c, w, ())
             else:
-                ev(d, "case_closed", c, w, (reason,))
+                ev(d, EventKind.CASE_CLOSED, c, w, (reason,))
 
         def refer(d: int, c: int, w: int, action: int, svc: ServiceType) -> None:
             rid = referral_ids()
             due = response_due[risk[c]][d]
-            ev(d, "referral_made", c, w, (rid, svc, due))
+            ev(d, EventKind.REFERRAL_MADE, c, w, (rid, svc, due))
             needs = _BROKEN_RESPONSE_NEEDS_DAYS if broken and d >= sday else _RESPONSE_NEEDS_DAYS
             when = d + max(int(rnd() * (due - d + 1)), int(expo(1.0 / needs)))
             if when < days:
                 push(heap, (when, tick(), _RESPONSE, c, (rid, action, svc)))
 
         def add_actions(d: int, c: int, w: int, n: int) -> None:
-            ev(d, "planned", c, w, (n,))
+            ev(d, EventKind.PLANNED, c, w, (n,))
             for _ in range(n):
                 action = next_action[c]
                 next_action[c] = action + 1
@@ -490,7 +517,7 @@ class _Simulation:
         def next_review(d: int, c: int, w: int) -> None:
             due = review_due[risk[c]][d]
             if due < days:
-                ev(d, "review_due", c, w, (due,))
+                ev(d, EventKind.REVIEW_DUE, c, w, (due,))
                 push(heap, (due, tick(), _REVIEW, c, due))
 
         def register(d: int) -> None:
@@ -505,10 +532,10 @@ class _Simulation:
             pending.append(0)
             next_action.append(1)
             since.append(d)
-            ev(d, "case_registered", c, None, (risks[r],))
-            ev(d, "assigned", c, w, (None,))
+            ev(d, EventKind.CASE_REGISTERED, c, None, (risks[r],))
+            ev(d, EventKind.ASSIGNED, c, w, (None,))
             due = assess_due[r][d]
-            ev(d, "assessment_due", c, w, (due,))
+            ev(d, EventKind.ASSESSMENT_DUE, c, w, (due,))
             when = work_day(d, due, w, _ASSESSMENT_NEEDS_DAYS)
             if when < days:
                 push(heap, (when, tick(), _ASSESS, c, None))
@@ -524,12 +551,12 @@ class _Simulation:
             else:
                 new = r
             if new != r:
-                ev(d, "risk_changed", c, w, (risks[r], risks[new]))
+                ev(d, EventKind.RISK_CHANGED, c, w, (risks[r], risks[new]))
                 risk[c] = r = new
                 since[c] = d
-            ev(d, "assessed", c, w, (risks[r],))
+            ev(d, EventKind.ASSESSED, c, w, (risks[r],))
             due = plan_due[r][d]
-            ev(d, "plan_due", c, w, (due,))
+            ev(d, EventKind.PLAN_DUE, c, w, (due,))
             when = work_day(d, due, w, _PLAN_NEEDS_DAYS)
             ratio = len(active) / p.supervisors
             if ratio > sup_max:
@@ -549,7 +576,7 @@ class _Simulation:
                 if when < days:
                     push(heap, (when, tick(), _REVIEW, c, due))
                 return
-            ev(d, "review_held", c, w, (due,))
+            ev(d, EventKind.REVIEW_HELD, c, w, (due,))
             u = rnd()
             for chance, reason in _OTHER_ENDINGS:
                 if u < chance:
@@ -559,7 +586,7 @@ class _Simulation:
             r = risk[c]
             if pending[c] == 0:
                 if d - since[c] >= _STABLE_DAYS and rnd() < _LOWER_AT_REVIEW:
-                    ev(d, "risk_changed", c, w, (risks[r], risks[r + 1]))
+                    ev(d, EventKind.RISK_CHANGED, c, w, (risks[r], risks[r + 1]))
                     if r + 1 == _NO_RISK:
                         risk[c] = _NO_RISK
                         end_case(d, c, goal_met)
@@ -570,7 +597,7 @@ class _Simulation:
                     add_actions(d, c, w, 1)
             else:
                 if r > 0 and rnd() < _WORSE_AT_REVIEW:
-                    ev(d, "risk_changed", c, w, (risks[r], risks[r - 1]))
+                    ev(d, EventKind.RISK_CHANGED, c, w, (risks[r], risks[r - 1]))
                     risk[c] = r - 1
                     since[c] = d
                 # Refused referrals are made again (to the same kind of service).
@@ -585,7 +612,7 @@ class _Simulation:
                 del active[len(active) - n_leave :]
                 gone = set(leaving)
                 for w in leaving:
-                    ev(d, "caseworker_left", None, w, ())
+                    ev(d, EventKind.CASEWORKER_LEFT, None, w, ())
                 for c in range(1, len(risk)):
                     if is_open[c] and owner[c] in gone:
                         old = owner[c]
@@ -593,7 +620,7 @@ class _Simulation:
                         loads[old] -= 1
                         loads[w] += 1
                         owner[c] = w
-                        ev(d, "assigned", c, w, (old,))
+                        ev(d, EventKind.ASSIGNED, c, w, (old,))
             elif scenario is Scenario.PROGRAMME_CLOSING:
                 # Every open case is handed over on a day before the last week.
                 span = max(0, days - 1 - _CLOSING_HANDOVER_MARGIN - d)
@@ -616,7 +643,11 @@ class _Simulation:
             return n
 
         for w in active:
-            ev(0, "caseworker_joined", None, w, ())
+            ev(0, EventKind.CASEWORKER_JOINED, None, w, ())
+        # The hot path's kinds as locals: a name lookup, not an attribute, per event.
+        fu_done, fu_missed = EventKind.FOLLOW_UP_DONE, EventKind.FOLLOW_UP_MISSED
+        provided, completed = EventKind.SERVICE_PROVIDED, EventKind.ACTION_COMPLETED
+        accepted, rejected_kind = EventKind.REFERRAL_ACCEPTED, EventKind.REFERRAL_REJECTED
         rate = p.arrivals_per_day
         for d in range(days):
             if d == sday and scenario is not Scenario.BASELINE:
@@ -639,7 +670,7 @@ class _Simulation:
                     load = loads[w]
                     chance = compliance if load <= limit else compliance * limit / load
                     # Inlined: follow-ups are half the log, and this is the hottest path.
-                    kind = "follow_up_done" if rnd() < chance else "follow_up_missed"
+                    kind = fu_done if rnd() < chance else fu_missed
                     emit(Event(d, n_events(events), kind, c, w, (arg,)))
                     due = d + fu_step[risk[c]]
                     if due < days:
@@ -647,8 +678,8 @@ class _Simulation:
                 elif code == _SERVICE:
                     action, svc = arg
                     w = owner[c]
-                    emit(Event(d, n_events(events), "service_provided", c, w, (svc, action)))
-                    emit(Event(d, n_events(events), "action_completed", c, w, (action,)))
+                    emit(Event(d, n_events(events), provided, c, w, (svc, action)))
+                    emit(Event(d, n_events(events), completed, c, w, (action,)))
                     pending[c] -= 1
                 elif code == _RESPONSE:
                     rid, action, svc = arg
@@ -659,12 +690,12 @@ class _Simulation:
                         accept *= _BROKEN_ACCEPTANCE
                         mean *= _BROKEN_DELAY
                     if rnd() < accept:
-                        emit(Event(d, n_events(events), "referral_accepted", c, w, (rid, svc)))
+                        emit(Event(d, n_events(events), accepted, c, w, (rid, svc)))
                         when = d + delay(mean)
                         if when < days:
                             push(heap, (when, tick(), _SERVICE, c, (action, svc)))
                     else:
-                        emit(Event(d, n_events(events), "referral_rejected", c, w, (rid, svc)))
+                        emit(Event(d, n_events(events), rejected_kind, c, w, (rid, svc)))
                         rejected.setdefault(c, []).append((action, svc))
                 elif code == _REVIEW:
                     review(d, c, arg)
