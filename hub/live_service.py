@@ -83,14 +83,13 @@ class LiveHandler(HubOAuthenticated, web.RequestHandler):
         if self.get_argument("part", "") == "view":
             self.write(view)
             return
-        from cmcourse.trainer.live import LIVE_STYLE
-        from cmcourse.trainer.report import REPORT_STYLE
+        from cmcourse.html.theme import STYLE
 
         user = self.current_user or {}
         self.write(
             PAGE.format(
                 every=every(),
-                style=REPORT_STYLE + LIVE_STYLE,
+                style=STYLE,
                 user=escape(str(user.get("name", ""))),
                 home=escape(os.environ.get("JUPYTERHUB_BASE_URL", "/") + "hub/home"),
                 # The hub's sign-in cookie is honoured for a script's fetch only with this.

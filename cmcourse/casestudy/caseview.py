@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from cmcourse.html.parts import STYLE, table_html
+from cmcourse.html.parts import table_html
+from cmcourse.html.theme import STYLE
 from cmsim.case import Case
 from cmsim.checklist import evaluate
 from cmsim.dates import fmt

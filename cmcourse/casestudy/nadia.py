@@ -13,8 +13,9 @@ from cmcourse.casestudy import casework
 from cmcourse.casestudy.casefigures import feedback_chart, timeline
 from cmcourse.core.safety import friendly, safe
 from cmcourse.html.forms import form_html
-from cmcourse.html.parts import STYLE, download_link, table_html
+from cmcourse.html.parts import download_link, table_html
 from cmcourse.html.printable import to_html, to_pdf
+from cmcourse.html.theme import STYLE
 from cmsim.checklist import evaluate
 
 NOT_SIGNED_IN = (

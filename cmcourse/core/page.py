@@ -27,33 +27,9 @@ from cmcourse.core.progress import overall, page_progress, part_progress
 from cmcourse.core.render import ReflectionView, question_view
 from cmcourse.core.safety import friendly, kindly, safe, setup_logging, shown
 from cmcourse.core.store import ProgressError, ProgressStore, clean_name, new_trainee_id
+from cmcourse.html.theme import STYLE
 
 log = logging.getLogger("cm101")
-
-STYLE = """
-<style>
-.cm-header, .cm-footer, .cm-map {max-width: 60em}
-.cm-header nav a, .cm-footer a, .cm-map a {color: #0b4f8a; text-decoration: underline}
-.cm-feedback {border-left: 4px solid #607d8b; padding: 0.3em 0.8em; margin: 0.4em 0}
-.cm-right {border-color: #2e7d32; background: #f1f8f1}
-.cm-wrong {border-color: #c62828; background: #fdf3f3}
-.cm-error {border-left: 4px solid #c62828; padding: 0.5em 0.8em; background: #fdf3f3}
-.cm-guidance {border-left: 4px solid #0b4f8a; padding: 0.3em 0.8em; background: #f2f6fb}
-.cm-question, .cm-reflection {border: 1px solid #ccd; border-radius: 6px; padding: 0.6em 0.9em;
-  margin: 1em 0}
-.cm-question label, .widget-radio-box label {white-space: normal !important;
-  height: auto !important; line-height: 1.35}
-.widget-radio-box label {display: flex !important; flex-direction: row-reverse;
-  justify-content: flex-end; align-items: flex-start; gap: 0.5em; margin: 0.2em 0}
-.widget-radio-box input {flex-shrink: 0; margin-top: 0.25em}
-.cm-question .jupyter-button, .cm-reflection .jupyter-button {align-self: flex-start;
-  width: auto}
-.widget-radio-box {flex-wrap: wrap} .widget-inline-hbox .widget-label {white-space: normal}
-.cm-map progress, .cm-header progress {width: 12em; height: 1em; vertical-align: middle}
-:focus-visible {outline: 3px solid #ff9800 !important; outline-offset: 2px}
-.cm-notice {border-left: 4px solid #f9a825; background: #fffbe6; padding: 0.5em 0.8em}
-</style>
-"""
 
 
 def show(html: str) -> None:

@@ -16,11 +16,12 @@ import ipywidgets as w
 from IPython.display import HTML, display
 
 from cmcourse.core.certificate import certificate_html, certificate_pdf
-from cmcourse.core.page import STYLE, BrokenPage, CoursePage, page_url
+from cmcourse.core.page import BrokenPage, CoursePage, page_url
 from cmcourse.core.results import Summary, summarise
 from cmcourse.core.safety import safe, shown
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import download_link
+from cmcourse.html.theme import STYLE
 
 HandIn = Callable[[ProgressStore, Summary], str]
 """Passes a submitted attempt on; returns a sentence for the trainee about where it went."""

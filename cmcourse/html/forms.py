@@ -7,14 +7,7 @@ from html import escape
 from pydantic import BaseModel
 
 from cmcourse.html.printable import block_html, form_blocks
-
-STYLE = (
-    "<style>.cm-formbox table {border-collapse: collapse; width: 100%; max-width: 60em;"
-    " margin: 0.3em 0} .cm-formbox th, .cm-formbox td {border: 1px solid #bbb;"
-    " padding: 0.3em 0.5em; vertical-align: top; text-align: left !important}"
-    " .cm-formbox th {background: #f3f5f8; font-weight: normal}"
-    " .cm-formbox th[scope=row] {width: 30%} .cm-formbox h2 {font-size: 1em}</style>"
-)
+from cmcourse.html.theme import STYLE
 
 
 def form_html(form: BaseModel, title: str) -> str:

@@ -1,4 +1,4 @@
-"""Small HTML parts every page shares: the table style, accessible tables, download links.
+"""Small HTML parts every page shares: accessible tables, download links.
 
 Kept apart from the case views so a course page does not load the case simulator.
 """
@@ -7,19 +7,6 @@ from __future__ import annotations
 
 import base64
 from html import escape
-
-STYLE = """
-<style>
-.cm-table {border-collapse: collapse; margin: 0.5em 0 1.5em; max-width: 60em; width: 100%}
-.cm-table caption {text-align: left; font-weight: bold; font-size: 1.1em; padding: 0.3em 0}
-.cm-table th, .cm-table td {border: 1px solid #999; padding: 0.35em 0.6em;
-  text-align: left !important; vertical-align: top}
-.cm-table th {background: #eef2f7}
-.cm-Y {color: #1b5e20; font-weight: bold} .cm-N {color: #b71c1c; font-weight: bold}
-.cm-NA {color: #555}
-.cm-late, .cm-overdue {color: #b71c1c} .cm-met {color: #1b5e20}
-</style>
-"""
 
 
 def table_html(caption: str, headers: list[str], rows: list[list[str]], raw: bool = False) -> str:

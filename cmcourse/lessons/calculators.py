@@ -9,7 +9,8 @@ import ipywidgets as w
 from IPython.display import display
 
 from cmcourse.core.safety import safe
-from cmcourse.html.parts import STYLE, table_html
+from cmcourse.html.parts import table_html
+from cmcourse.html.theme import STYLE
 from cmsim.dates import parse_day_first
 from cmsim.sop import DEFAULT_SOP, SOP
 from cmsim.supervision.staffing import staffing_for, team_findings

@@ -32,9 +32,9 @@ from matplotlib.ticker import MaxNLocator
 
 from cmcourse.core.safety import safe
 from cmcourse.core.store import data_dir
-from cmcourse.html.parts import STYLE, table_html
+from cmcourse.html.parts import table_html
 from cmcourse.html.picture import png
-from cmcourse.html.theme import BLUE, INK, RED
+from cmcourse.html.theme import BLUE, INK, RED, STYLE
 from cmsim.caseload.indicators import (
     MonthlyProgress,
     MonthlySeries,

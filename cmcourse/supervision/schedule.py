@@ -21,7 +21,8 @@ from IPython.display import display
 
 from cmcourse.core.safety import kindly, safe
 from cmcourse.core.store import ProgressStore
-from cmcourse.html.parts import STYLE, download_link, table_html
+from cmcourse.html.parts import download_link, table_html
+from cmcourse.html.theme import STYLE
 from cmsim.sop import DEFAULT_SOP, SOP
 from cmsim.supervision.schedule import (
     WEEKDAYS,

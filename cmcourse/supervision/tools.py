@@ -26,6 +26,7 @@ from cmcourse.core.safety import kindly, safe
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import download_link
 from cmcourse.html.printable import to_html, to_pdf
+from cmcourse.html.theme import STYLE
 from cmcourse.supervision.toolspec import (
     Guide,
     Point,
@@ -46,20 +47,6 @@ from cmsim.dates import fmt
 from cmsim.errors import CmsimError
 from cmsim.replay import replay
 
-STYLE = """
-<style>
-.cm-tool {max-width: 60em}
-.cm-tool h3 {font-size: 1.15em; border-bottom: 1px solid #ccd; margin: 1.2em 0 0.3em}
-.cm-tool h4 {font-size: 1em; margin: 0.8em 0 0.2em}
-.cm-stack {flex-direction: column !important; align-items: flex-start !important}
-.cm-stack > .widget-label {width: auto !important; max-width: 100% !important;
-  text-align: left !important; white-space: normal; margin-bottom: 0.2em}
-.cm-tool .widget-label {white-space: normal}
-.cm-warning {border-left: 4px solid #f9a825; background: #fffbe6; padding: 0.4em 0.8em}
-.cm-item {border-top: 1px solid #e3e6ea; padding-top: 0.3em}
-.cm-tool textarea {font-family: inherit}
-</style>
-"""
 FULL = {"width": "100%", "max_width": "60em"}
 WIDE = {"width": "100%", "max_width": "36em"}  # room for a long label and the menu
 LABEL = {"description_width": "initial"}

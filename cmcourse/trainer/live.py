@@ -27,9 +27,9 @@ from cmcourse.core.outline import Outline, load_outline
 from cmcourse.core.progress import items_on, overall
 from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import all_trainees
+from cmcourse.html.theme import STYLE
 from cmcourse.trainer.report import (
     CODE_VARIABLE,
-    REPORT_STYLE,
     TraineeFile,
     read_progress,
     trainer_gate,
@@ -145,13 +145,6 @@ def hub_folders(progress_root: Path) -> list[Path]:
 
 
 # -- the view ---------------------------------------------------------------------------------
-LIVE_STYLE = """
-<style>
-.cm-live tr.cm-stuck th, .cm-live tr.cm-stuck td {background: #fdf3f3}
-.cm-live .cm-flag {font-weight: bold; color: #a31515}
-.cm-live progress {width: 8em; height: 1em; vertical-align: middle}
-</style>
-"""
 
 
 def _ago(minutes: int | None) -> str:
@@ -244,10 +237,8 @@ def refresh_seconds() -> float:
 @kindly
 def live_page(folder: Path | None = None, every: float | None = None) -> None:
     """The live view for Voilà: a passcode box; once open, refreshed every `every` seconds."""
-    from cmcourse.core.page import STYLE
-
     setup_logging()
-    shown(STYLE + REPORT_STYLE + LIVE_STYLE)
+    shown(STYLE)
     _gate_widgets(folder, every or refresh_seconds())
 
 

@@ -47,6 +47,7 @@ from cmcourse.core.store import (
     data_dir,
 )
 from cmcourse.html.parts import download_link
+from cmcourse.html.theme import STYLE
 
 log = logging.getLogger("cm101")
 
@@ -676,20 +677,6 @@ def unlock(entered: str, environ: Mapping[str, str] | None = None) -> Gate:
 
 
 # -- the page ---------------------------------------------------------------------------------
-REPORT_STYLE = """
-<style>
-.cm-report {max-width: 75em; line-height: 1.4}
-.cm-report .cm-scroll {overflow-x: auto; max-width: 100%}
-.cm-report table {border-collapse: collapse; margin: 0.5em 0 1.5em}
-.cm-report caption {text-align: left; font-weight: bold; padding: 0.3em 0}
-.cm-report td, .cm-report th {border: 1px solid #999; padding: 0.3em 0.6em; vertical-align: top;
-  text-align: left}
-.cm-report td.num {text-align: right; white-space: nowrap}
-.cm-report th {background: #eef2f6}
-.cm-report .cm-small {color: #444; font-size: 0.9em; font-weight: normal}
-.cm-report a {color: #0b4f8a; text-decoration: underline}
-</style>
-"""
 
 
 def when(at: str | None) -> str:
@@ -820,10 +807,8 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
 @kindly
 def report_page(folder: Path | None = None) -> None:
     """The trainer report for Voilà: a passcode box; the report once the code is right."""
-    from cmcourse.core.page import STYLE
-
     setup_logging()
-    shown(STYLE + REPORT_STYLE)
+    shown(STYLE)
     _gate_widgets(folder)
 
 
