@@ -15,7 +15,7 @@ from cmsim.casefile import CaseFile, CaseStatus
 from cmsim.dates import fmt
 from cmsim.forms import PlanAction
 from cmsim.sop import SOP
-from cmsim.timeline import deadlines, implementation_start
+from cmsim.timeline import Deadline, DeadlineKind, deadlines, implementation_start
 from cmsim.vocab import ConsentFrom, ProtectionConcern, ServiceType, _norm
 
 Answer = Literal["Y", "N", "NA"]
@@ -277,7 +277,7 @@ def _assessment(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, 
     days = (first_assessment.completion_date - reg.date_of_interview).days
     general_ok = days <= sop.checklist_assessment_within.days
     sop_deadline = next(
-        d for d in deadlines(file, sop, as_of) if d.what.startswith("Comprehensive")
+        d for d in deadlines(file, sop, as_of) if d.kind is DeadlineKind.COMPREHENSIVE_ASSESSMENT
     )
     done = f"Completed {fmt(first_assessment.completion_date)}, {days} day(s) after registration"
     if sop_deadline.status == "met" and general_ok:
@@ -418,11 +418,16 @@ def _implementation(file: CaseFile) -> list[tuple[Answer, str]]:
     return [first, second, third]
 
 
+def _between(d: Deadline) -> str:
+    first, last = d.window or (d.due, d.due)
+    return f"{fmt(first)} and {fmt(last)}"
+
+
 def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, str]]:
     if implementation_start(file) is None:
         na: tuple[Answer, str] = ("NA", "The case plan is not being implemented yet.")
         return [na, na, na]
-    windows = [d for d in deadlines(file, sop, as_of) if d.what.startswith("Follow-up ")]
+    windows = [d for d in deadlines(file, sop, as_of) if d.kind is DeadlineKind.FOLLOW_UP]
     judged = [d for d in windows if d.status in {"met", "overdue"}]
     missed = [d for d in judged if d.status == "overdue"]
     count = len(
@@ -434,8 +439,7 @@ def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, s
         first = (
             "N",
             f"{count} follow-up(s) recorded; {len(missed)} of {len(judged)} periods fell short of "
-            f"the SOP frequency (e.g. {missed[0].rule}, between "
-            f"{missed[0].what.split('between ')[1].split(' (')[0]}).",
+            f"the SOP frequency (e.g. {missed[0].rule}, between {_between(missed[0])}).",
         )
     else:
         first = ("Y", f"All {len(judged)} follow-up periods met the SOP frequency.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from cmsim.casefile import CaseFile, CaseStatus
@@ -17,6 +18,19 @@ from cmsim.sop import SOP, Period
 from cmsim.vocab import RiskLevel, Step
 
 Status = Literal["met", "late", "due", "overdue", "undated"]
+
+
+class DeadlineKind(StrEnum):
+    """Which of the SOP's timelines a deadline follows."""
+
+    INITIAL_ASSESSMENT = "initial assessment"
+    COMPREHENSIVE_ASSESSMENT = "comprehensive assessment"
+    CASE_PLAN = "case plan"
+    REFERRAL_RESPONSE = "referral response"
+    FOLLOW_UP = "follow-up"
+    REVIEW = "review"
+    POST_CLOSURE_VISIT = "visit after closure"
+    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class Deadline:
     done_on: dt.date | None
     status: Status
     rule: str
+    kind: DeadlineKind
+    window: tuple[dt.date, dt.date] | None = None  # a follow-up period: its first and last day
 
     @property
     def days_late(self) -> int:
@@ -111,6 +127,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                 _judge(due, reg.date_of_interview, as_of),
                 f"within {sop.initial_assessment} of identification, "
                 f"{sop.initial_assessment_at_most} at most",
+                kind=DeadlineKind.INITIAL_ASSESSMENT,
             )
         )
         # Each request for an assessment: registration, a review, a reopening.
@@ -135,6 +152,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                     done,
                     _judge(due, done, as_of),
                     f"{level.value.lower()} risk: {_within(period)}",
+                    kind=DeadlineKind.COMPREHENSIVE_ASSESSMENT,
                 )
             )
 
@@ -153,6 +171,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                 done,
                 _judge(due, done, as_of),
                 f"{form.risk_level.value.lower()} risk: within {period} of the assessment",
+                kind=DeadlineKind.CASE_PLAN,
             )
         )
 
@@ -175,6 +194,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                 None,
                 status,
                 f"{referral.priority.value.lower()} priority: respond within {period}",
+                kind=DeadlineKind.REFERRAL_RESPONSE,
             )
         )
 
@@ -190,6 +210,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                 done,
                 _judge(due, done, as_of),
                 f"within {sop.post_closure_visit_within} after closure",
+                kind=DeadlineKind.POST_CLOSURE_VISIT,
             )
         )
     if reg and (end or sop.feedback_within.after(reg.date_of_interview) <= as_of):
@@ -212,6 +233,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                     _judge(due, done, as_of),
                     f"at the end of case management or after {sop.feedback_within}, whichever "
                     "is sooner",
+                    kind=DeadlineKind.FEEDBACK,
                 )
             )
     return sorted(items, key=lambda d: d.due)
@@ -251,6 +273,8 @@ def _follow_up_deadlines(
                     done,
                     status,
                     f"{level.value.lower()} risk: {freq}",
+                    kind=DeadlineKind.FOLLOW_UP,
+                    window=(window_start, last_day),
                 )
             )
             if not complete:
@@ -285,6 +309,7 @@ def _review_deadlines(
                 done,
                 _judge(due, done, as_of),
                 f"{level.value.lower()} risk: at least once every {period}",
+                kind=DeadlineKind.REVIEW,
             )
         )
         if review is None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from cmsim import Case, RiskLevel
 from cmsim.dates import add_months
 from cmsim.sop import DEFAULT_SOP, Period
-from cmsim.timeline import deadlines, overdue, upcoming
+from cmsim.timeline import DeadlineKind, deadlines, overdue, upcoming
 
 LEVELS = st.sampled_from([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW])
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
@@ -76,7 +76,9 @@ def test_follow_ups_are_counted_per_week_at_twice_a_week_for_high_risk():
     case.follow_up(follow_up(3), CW)
     case.follow_up(follow_up(5), CW)
     case.follow_up(follow_up(10), CW)
-    windows = [d for d in deadlines(case.file, case.sop, day(16)) if d.what.startswith("Follow")]
+    windows = [
+        d for d in deadlines(case.file, case.sop, day(16)) if d.kind is DeadlineKind.FOLLOW_UP
+    ]
     # Two weeks judged, and the current week still open.
     assert [(d.due, d.status) for d in windows] == [
         (day(8), "met"),
@@ -90,10 +92,10 @@ def test_a_change_of_risk_level_re_plans_follow_ups_and_the_next_review():
     case = implementing_case()
     case.review(case_review(9, risk_changed=True, new_risk_level="Low"), CW)
     items = deadlines(case.file, case.sop, day(120))
-    follow = [d for d in items if d.what.startswith("Follow") and d.due > day(9)]
+    follow = [d for d in items if d.kind is DeadlineKind.FOLLOW_UP and d.due > day(9)]
     assert all(d.rule == "low risk: at least once every 2 weeks" for d in follow)
     assert follow[0].due == day(9 + 13)
-    reviews = [d for d in items if d.what.startswith("Case review")]
+    reviews = [d for d in items if d.kind is DeadlineKind.REVIEW]
     assert reviews[0].due == add_months(day(2), 1) and reviews[0].status == "met"
     assert reviews[1].due == add_months(day(9), 3)
 
@@ -110,5 +112,5 @@ def test_a_stricter_sop_moves_the_deadlines():
     case.assess(assessment(), CW)
     case.approve_assessment(review_ok(1), SUP)
     case.plan(plan(n=3), CW)
-    (item,) = [d for d in deadlines(case.file, sop, day(30)) if d.what.startswith("Case plan")]
+    (item,) = [d for d in deadlines(case.file, sop, day(30)) if d.kind is DeadlineKind.CASE_PLAN]
     assert (item.due, item.status) == (day(2), "late")

@@ -254,6 +254,7 @@ def test_a_tool_page_shows_a_broken_tool_file_kindly(monkeypatch):
     from cmcourse.supervision import tools
 
     shown = []
+
     def capture(obj):
         shown.append(getattr(obj, "data", obj))
 
