@@ -9,15 +9,15 @@ releases.
 
 Standard library only, and no reading of the question bank: every graded kernel imports this,
 so what it costs is paid once per submission (bench/bench_autograde.py). What counts as the
-same answer here agrees with `cmcourse.core.bank.check` (tests/test_workshop.py checks it).
+right answer is `cmcourse.core.answers.is_right`, the same function the course's checks use.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sys
 from typing import Any
+
+from cmcourse.core.answers import is_right, read_day, read_number
 
 _forms: dict[str, dict[str, Any]] = {}
 _answers: dict[str, Any] = {}
@@ -37,27 +37,6 @@ def start_assignment(forms: dict[str, dict[str, Any]]) -> None:
     shell = ipython.get_ipython() if ipython else None
     if shell is not None and hasattr(shell, "InteractiveTB"):
         shell.InteractiveTB.set_mode("Plain")
-
-
-def _day(value: Any) -> dt.date | None:
-    """A date written day/month/year with a four-digit year, as the course accepts it."""
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
-        day, month, year = map(int, value.strip().split("/"))
-        try:
-            return dt.date(year, month, day)
-        except ValueError:  # 31/02: not on the calendar
-            return None
-    return None
-
-
-def _number(value: Any) -> float | None:
-    """A number, or the text of one (the course saves what was typed)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value) if isinstance(value, int | float | str) else None
-    except ValueError:
-        return None
 
 
 def _ids(values: list[str]) -> str:
@@ -92,9 +71,9 @@ def _problem(form: dict[str, Any], value: Any) -> str | None:
         if not isinstance(value, list | tuple) or sorted(map(str, value)) != sorted(ids):
             return f"give a list with every item once, in order: {_ids(ids)}"
     elif kind == "date":
-        if _day(value) is None:
+        if not isinstance(value, str) or read_day(value) is None:
             return 'give a date as text written dd/mm/yyyy, e.g. "05/09/2022"'
-    elif kind == "number" and _number(value) is None:
+    elif kind == "number" and read_number(value) is None:
         return "give a number"
     return None
 
@@ -121,26 +100,9 @@ def recorded(question_id: str) -> Any:
     return _answers.get(question_id)
 
 
-def _same(kind: str, value: Any, expected: Any) -> bool:
-    """Whether a recorded value (already of the right form) is the expected answer."""
-    if kind == "single":
-        return value.strip() == expected
-    if kind == "multiple":
-        return {v.strip() for v in value} == set(expected)
-    if kind == "date":
-        return _day(value) == _day(expected)
-    if kind == "number":
-        return _number(value) == _number(expected)
-    if kind == "matching":
-        return {str(k): v for k, v in value.items()} == expected
-    if kind == "ordering":
-        return [str(v) for v in value] == expected
-    return value == expected  # true_false
-
-
 def assert_right(question_id: str, expected: Any) -> None:
     """For the assignment's hidden tests: fail unless the recorded answer is `expected`."""
     value = _answers.get(question_id)
     assert value is not None, f"No answer was recorded for {question_id}."
-    right = _same(_forms[question_id]["kind"], value, expected)
+    right = is_right(_forms[question_id]["kind"], value, expected)
     assert right, f"The answer to {question_id} is not right."

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cmcourse.core.answers import is_right
 from cmcourse.core.paths import ROOT
 from cmsim.errors import FileProblem
 from cmsim.files import load_model
@@ -269,7 +270,7 @@ def _how_to_answer(question: Any) -> str:
 def _single(q: SingleChoice, answer: Any) -> Feedback:
     by_id = {o.id: o for o in q.options}
     chosen = by_id[str(answer).strip()]
-    right = chosen.id == q.answer
+    right = is_right("single", chosen.id, q.answer)
     return Feedback(
         correct=right, points=q.points if right else 0, out_of=q.points, messages=[chosen.feedback]
     )
@@ -283,7 +284,7 @@ def _multiple(q: MultipleChoice, answer: Any) -> Feedback:
     unknown = chosen - set(by_id)
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
-    right = chosen == set(q.answer)
+    right = is_right("multiple", chosen, q.answer)
     messages = [f"{o.id}. {o.feedback}" for o in q.options if o.id in chosen]
     missed = [o for o in q.options if o.id in q.answer and o.id not in chosen]
     if missed:
@@ -300,7 +301,7 @@ def _true_false(q: TrueFalse, answer: Any) -> Feedback:
         if text not in {"true", "false"}:
             raise ValueError("True or False expected")
         answer = text == "true"
-    right = answer == q.answer
+    right = is_right("true_false", answer, q.answer)
     return Feedback(
         correct=right,
         points=q.points if right else 0,
@@ -318,7 +319,7 @@ def _matching(q: Matching, answer: Any) -> Feedback:
             messages.append(f"{pair.term}: right. {pair.feedback}")
         else:
             messages.append(f"{pair.term}: not this one. {pair.feedback}")
-    right = good == len(q.pairs)
+    right = is_right("matching", given, right_answer(q))
     return Feedback(
         correct=right, points=q.points if right else 0, out_of=q.points, messages=messages
     )
@@ -328,7 +329,7 @@ def _ordering(q: Ordering, answer: Any) -> Feedback:
     order = [str(a) for a in answer]
     if sorted(order) != sorted(i.id for i in q.items):
         raise ValueError("every item once")
-    right = order == [i.id for i in q.items]
+    right = is_right("ordering", order, right_answer(q))
     wrong = [n for n, (a, b) in enumerate(zip(order, q.items, strict=True), 1) if a != b.id]
     messages = [q.feedback_right if right else q.feedback_wrong]
     if wrong:
@@ -370,7 +371,7 @@ def _computed(q: Computed, answer: Any) -> Feedback:
     else:
         given = float(answer)
         shown = str(right_value)
-    right = given == right_value
+    right = is_right(q.answer_kind, given, right_value)
     lead = "Right." if right else f"Not quite: the answer is {shown}."
     return Feedback(
         correct=right,
