@@ -4,13 +4,13 @@
 
 Target: autograding a module 1 submission takes at most 1.3 x what nbgrader takes for a
 minimal assignment (one graded cell), measured in the same run on the same machine. Both are
-graded in a temporary copy of workshop/, the submissions made as tests/test_workshop.py makes
-them; runs alternate between the two and the best run of each counts (this machine is shared
-and its speed varies). The ratio compares a typical submission (the median one, plus its
-share of the run's start-up; see `autograde`), which other people's jobs disturb less than
-total time; the ratio of total times is shown beside it. Then it shows where the kernel's
-time goes, cell by cell, and what the assignment's setup cell costs. Always exits 0.
-"""
+graded in a temporary copy of workshop/, the submissions made as
+tests/assignments/test_workshop.py makes them; runs alternate between the two and the best
+run of each counts (this machine is shared and its speed varies). The ratio compares a
+typical submission (the median one, plus its share of the run's start-up; see `autograde`),
+which other people's jobs disturb less than total time; the ratio of total times is shown
+beside it. Then it shows where the kernel's time goes, cell by cell, and what the
+assignment's setup cell costs. Always exits 0."""
 
 from __future__ import annotations
 

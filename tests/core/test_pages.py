@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 
 from cmcourse.core.serve import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(
     p
     for folder in ("course", "casestudies", "supervision")

@@ -29,7 +29,7 @@ from cmsim import FileProblem
 from cmsim.checklist import evaluate
 from cmsim.privacy import CodeRegister
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # the source documents, committed
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # the source documents, committed
 SEED_OF = {
     "meeting_record": "000_0ffcb01dc23ab6a5.txt",
     "observation": "002_18fb87b236f0bd84.txt",

@@ -20,7 +20,7 @@ from cmcourse.core.serve import free_port, port_is_free
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def serve(tmp_path: Path, *args: str) -> subprocess.Popen:

@@ -23,7 +23,7 @@ import pytest
 from cmcourse.core.store import ProgressStore
 from cmsim.errors import FileProblem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "hub"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HUB))

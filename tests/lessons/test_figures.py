@@ -23,7 +23,7 @@ from cmcourse.html.picture import png as png_of
 from cmcourse.lessons import figures
 from cmcourse.lessons.figures import FIGURES, figure_html, show_figure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _norm(text: str) -> str:

@@ -135,7 +135,7 @@ Examples: Low Percentage of Progress towards Goals
 · Goals are developed without enough consultation
 · Indicative of population on the move/one time service provision
 """
-SEED_FILE = Path(__file__).resolve().parents[1] / "seeds" / "003_33c7d3c07eb00ba2.txt"
+SEED_FILE = Path(__file__).resolve().parents[2] / "seeds" / "003_33c7d3c07eb00ba2.txt"
 BANK = load_bank()["monitoring"]
 PAGE = ROOT / "supervision" / "monitoring.ipynb"
 

@@ -26,7 +26,7 @@ from cmcourse.trainer.live import (
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIX_STEPS = "m1-six-steps"  # on page 1.2; right answer b
 KEY_MESSAGES = "m1-key-messages"  # on page 1.1; right answer g
 QUESTIONS = sum(len(b.questions) for b in load_bank().values())
