@@ -20,7 +20,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from cmcourse.core.bank import load_bank, right_answer
+from cmcourse.core.bank import load_bank
 from cmcourse.core.paths import ROOT
 
 WORKSHOP = ROOT / "workshop"
@@ -43,58 +43,13 @@ def _meta(
     return {"nbgrader": meta}
 
 
-def _how_to_answer(q: Any) -> str:
-    if q.type == "single":
-        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
-        return f'{options}\n\nAnswer with one letter as text, for example `"{q.options[0].id}"`.'
-    if q.type == "multiple":
-        options = "\n".join(f'- `"{o.id}"`: {o.text}' for o in q.options)
-        return f'{options}\n\nAnswer with a list of every letter that applies, e.g. `["a", "c"]`.'
-    if q.type == "true_false":
-        return "Answer with `True` or `False` (without quotes)."
-    if q.type == "matching":
-        terms = "\n".join(f'- `"{p.id}"`: {p.term}' for p in q.pairs)
-        defs = "\n".join(f'- `"{k}"`: {t}' for k, t in q.definitions())
-        example = ", ".join(f'"{p.id}": "?"' for p in q.pairs)
-        return (
-            f"Terms:\n\n{terms}\n\nDefinitions:\n\n{defs}\n\nAnswer with a dictionary from "
-            f"each term to the label of its definition: `{{{example}}}`."
-        )
-    if q.type == "ordering":
-        items = "\n".join(
-            f'- `"{i}"`' + f": {t}"
-            for i, t in ((k, {x.id: x.text for x in q.items}[k]) for k in q.shuffled)
-        )
-        return f"{items}\n\nAnswer with the list of item names in the right order."
-    return (
-        'Answer with a date as text written dd/mm/yyyy, e.g. `"05/09/2022"`.'
-        if q.answer_kind == "date"
-        else "Answer with a number."
-    )
-
-
 def python_literal(value: Any) -> str:
     """A value the bank or the course holds (JSON-like) as Python source on one line."""
     return repr(value) if value is None or isinstance(value, bool) else json.dumps(value)
 
 
 def _solution(q: Any) -> str:
-    return python_literal(right_answer(q))
-
-
-def _form(q: Any) -> dict[str, Any]:
-    """What `record` needs to check an answer's form: its kind and the ids it may use. Never
-    the answer: an ordering's items come in the order the prompt shows them."""
-    if q.type in {"single", "multiple"}:
-        return {"kind": q.type, "options": [o.id for o in q.options]}
-    if q.type == "matching":
-        terms = [p.id for p in q.pairs]
-        return {"kind": "matching", "terms": terms, "labels": [k for k, _ in q.definitions()]}
-    if q.type == "ordering":
-        return {"kind": "ordering", "items": list(q.shuffled)}
-    if q.type == "computed":
-        return {"kind": q.answer_kind}
-    return {"kind": q.type}
+    return python_literal(q.right_answer())
 
 
 LINE = 100  # ruff's line length: generated code is left as `ruff format` would write it
@@ -157,16 +112,16 @@ def module_notebook(module: str) -> NotebookNode:
         nbformat.v4.new_code_cell(
             "from cmcourse.assignments.kernel import assert_right, record, start_assignment\n\n"
             "# The form each answer takes (never the answer), so each cell can check yours.\n"
-            + _call("start_assignment", {q.id: _form(q) for q in bank.questions}),
+            + _call("start_assignment", {q.id: q.answer_form() for q in bank.questions}),
             metadata=_meta("setup", grade=False, solution=False, locked=True),
         ),
     ]
     for n, q in enumerate(bank.questions, 1):
-        right = right_answer(q)  # a computed question runs cmsim: once, for both cells
+        right = q.right_answer()  # a computed question runs cmsim: once, for both cells
         cells.append(
             nbformat.v4.new_markdown_cell(
                 f"## Question {n} (section {q.section}, {q.points} point{'s' * (q.points != 1)})"
-                f"\n\n{q.prompt}\n\n{_how_to_answer(q)}",
+                f"\n\n{q.prompt}\n\n{q.assignment_help()}",
                 metadata=_meta(f"prompt-{q.id}", grade=False, solution=False, locked=True),
             )
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from cmcourse.core.answers import is_right, read_day, read_number
+from cmcourse.core.answers import is_right, problem
 
 _forms: dict[str, dict[str, Any]] = {}
 _answers: dict[str, Any] = {}
@@ -39,45 +39,6 @@ def start_assignment(forms: dict[str, dict[str, Any]]) -> None:
         shell.InteractiveTB.set_mode("Plain")
 
 
-def _ids(values: list[str]) -> str:
-    return ", ".join(map(repr, values))
-
-
-def _problem(form: dict[str, Any], value: Any) -> str | None:
-    """Why this value cannot be an answer of this form, or None."""
-    kind = form["kind"]
-    if kind == "single":
-        ids = form["options"]
-        if not isinstance(value, str) or value.strip() not in ids:
-            return f'give one letter as text, one of {_ids(ids)}, e.g. "{ids[0]}"'
-    elif kind == "multiple":
-        ids = form["options"]
-        if not isinstance(value, list | tuple | set) or not value:
-            return f'give a list of letters, e.g. ["{ids[0]}", "{ids[1]}"]'
-        unknown = [v for v in value if not isinstance(v, str) or v.strip() not in ids]
-        if unknown:
-            return f"{_ids(unknown)} is not an option; options: {', '.join(ids)}"
-    elif kind == "true_false":
-        if not isinstance(value, bool):
-            return "give True or False (without quotes)"
-    elif kind == "matching":
-        terms, labels = form["terms"], form["labels"]
-        if not isinstance(value, dict) or sorted(map(str, value)) != sorted(terms):
-            return f"give a dictionary with one entry per term: {_ids(terms)}"
-        if any(v not in labels for v in value.values()):
-            return f"each term needs one of the definition labels {', '.join(labels)}"
-    elif kind == "ordering":
-        ids = form["items"]  # in the order the prompt shows them, never the right one
-        if not isinstance(value, list | tuple) or sorted(map(str, value)) != sorted(ids):
-            return f"give a list with every item once, in order: {_ids(ids)}"
-    elif kind == "date":
-        if not isinstance(value, str) or read_day(value) is None:
-            return 'give a date as text written dd/mm/yyyy, e.g. "05/09/2022"'
-    elif kind == "number" and read_number(value) is None:
-        return "give a number"
-    return None
-
-
 def record(question_id: str, value: Any) -> None:
     """Record your answer to one question. It is checked only for its form here."""
     form = _forms.get(question_id)
@@ -87,9 +48,9 @@ def record(question_id: str, value: Any) -> None:
             "id as it was given, and run the notebook's first code cell before this one."
         )
         return
-    problem = _problem(form, value)
-    if problem:
-        print(f"Not recorded yet for {question_id}: {problem}.")
+    why = problem(form, value)
+    if why:
+        print(f"Not recorded yet for {question_id}: {why}.")
         _answers.pop(question_id, None)
         return
     _answers[question_id] = list(value) if isinstance(value, tuple | set) else value

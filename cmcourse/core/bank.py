@@ -9,14 +9,13 @@ assignments, and checking an answer is a pure function of (question, answer).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cmcourse.core.answers import is_right
+from cmcourse.core.answers import Form, is_right
 from cmcourse.core.paths import ROOT
 from cmsim.errors import FileProblem
 from cmsim.files import load_model
@@ -70,7 +69,25 @@ class Fills(_Strict):
         )
 
 
+class Feedback(BaseModel):
+    """The result of checking one answer: right or not, points, and why."""
+
+    correct: bool
+    points: float
+    out_of: int
+    messages: list[str]
+
+
+def _options_help(options: list[Option]) -> str:
+    return "\n".join(f'- `"{o.id}"`: {o.text}' for o in options)
+
+
 class _Question(_Strict):
+    """What every question type provides, in one place per type: its answer's form and what
+    is right (`answer_form`, `right_answer`, judged by `core.answers`), its scoring with
+    feedback (`score`), and how to write an answer in the course (`how_to_answer`) and in an
+    nbgrader assignment (`assignment_help`). Its widget is `core.render.VIEWS[type]`."""
+
     type: str  # each question type narrows it to its own Literal
     id: str
     section: str
@@ -94,6 +111,32 @@ class _Question(_Strict):
             raise ValueError(f"'fills.values' must say what option {', '.join(missing)} writes")
         return self
 
+    how_to_answer: ClassVar[str]
+
+    def answer_form(self) -> Form:
+        """The answer's kind and the ids it may use, never the answer (`record` gets this)."""
+        return {"kind": self.type}
+
+    def right_answer(self) -> Any:
+        """The right answer, written as a trainee would give it."""
+        raise NotImplementedError
+
+    def score(self, answer: Any) -> Feedback:
+        """Score an answer given as plain data; raise TypeError, ValueError or KeyError if it
+        cannot be read (`check` turns that into a message)."""
+        raise NotImplementedError
+
+    def assignment_help(self) -> str:
+        """Markdown under the prompt in an nbgrader assignment: how to write the answer."""
+        raise NotImplementedError
+
+    def _is_right(self, value: Any) -> bool:
+        return is_right(self.answer_form()["kind"], value, self.right_answer())
+
+    def _scored(self, right: bool, messages: list[str]) -> Feedback:
+        points = self.points if right else 0
+        return Feedback(correct=right, points=points, out_of=self.points, messages=messages)
+
 
 class SingleChoice(_Question):
     type: Literal["single"]
@@ -104,6 +147,24 @@ class SingleChoice(_Question):
     def _answer_is_an_option(self) -> SingleChoice:
         _known(self.options, [self.answer])
         return self
+
+    how_to_answer = "give the letter of one option"
+
+    def answer_form(self) -> Form:
+        return {"kind": "single", "options": [o.id for o in self.options]}
+
+    def right_answer(self) -> str:
+        return self.answer
+
+    def score(self, answer: Any) -> Feedback:
+        chosen = {o.id: o for o in self.options}[str(answer).strip()]
+        return self._scored(self._is_right(chosen.id), [chosen.feedback])
+
+    def assignment_help(self) -> str:
+        return (
+            f"{_options_help(self.options)}\n\nAnswer with one letter as text, for example "
+            f'`"{self.options[0].id}"`.'
+        )
 
 
 class MultipleChoice(_Question):
@@ -116,12 +177,57 @@ class MultipleChoice(_Question):
         _known(self.options, self.answer)
         return self
 
+    how_to_answer = "give a list of option letters"
+
+    def answer_form(self) -> Form:
+        return {"kind": "multiple", "options": [o.id for o in self.options]}
+
+    def right_answer(self) -> list[str]:
+        return self.answer
+
+    def score(self, answer: Any) -> Feedback:
+        if isinstance(answer, str):
+            raise TypeError("a list is expected")
+        chosen = {str(a).strip() for a in answer}
+        unknown = chosen - {o.id for o in self.options}
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        messages = [f"{o.id}. {o.feedback}" for o in self.options if o.id in chosen]
+        missed = [o for o in self.options if o.id in self.answer and o.id not in chosen]
+        if missed:
+            messages.append("You also needed: " + ", ".join(o.id for o in missed) + ".")
+            messages += [f"{o.id}. {o.feedback}" for o in missed]
+        return self._scored(self._is_right(chosen), messages)
+
+    def assignment_help(self) -> str:
+        return (
+            f"{_options_help(self.options)}\n\nAnswer with a list of every letter that "
+            'applies, e.g. `["a", "c"]`.'
+        )
+
 
 class TrueFalse(_Question):
     type: Literal["true_false"]
     answer: bool
     feedback_true: str = Field(description="Shown to a trainee who answers True")
     feedback_false: str = Field(description="Shown to a trainee who answers False")
+
+    how_to_answer = "give True or False"
+
+    def right_answer(self) -> bool:
+        return self.answer
+
+    def score(self, answer: Any) -> Feedback:
+        if not isinstance(answer, bool):
+            text = str(answer).strip().casefold()
+            if text not in {"true", "false"}:
+                raise ValueError("True or False expected")
+            answer = text == "true"
+        message = self.feedback_true if answer else self.feedback_false
+        return self._scored(self._is_right(answer), [message])
+
+    def assignment_help(self) -> str:
+        return "Answer with `True` or `False` (without quotes)."
 
 
 class Pair(_Strict):
@@ -149,6 +255,33 @@ class Matching(_Question):
         """(label, text) in label order, which does not reveal the pairing."""
         return sorted((p.match_id, p.match) for p in self.pairs)
 
+    how_to_answer = "give, for each term, the definition it goes with"
+
+    def answer_form(self) -> Form:
+        terms = [p.id for p in self.pairs]
+        return {"kind": "matching", "terms": terms, "labels": [k for k, _ in self.definitions()]}
+
+    def right_answer(self) -> dict[str, str]:
+        return {p.id: p.match_id for p in self.pairs}
+
+    def score(self, answer: Any) -> Feedback:
+        given = {str(k): str(v) for k, v in dict(answer).items()}
+        messages = [
+            f"{p.term}: {'right' if given.get(p.id) == p.match_id else 'not this one'}. "
+            f"{p.feedback}"
+            for p in self.pairs
+        ]
+        return self._scored(self._is_right(given), messages)
+
+    def assignment_help(self) -> str:
+        terms = "\n".join(f'- `"{p.id}"`: {p.term}' for p in self.pairs)
+        defs = "\n".join(f'- `"{k}"`: {t}' for k, t in self.definitions())
+        example = ", ".join(f'"{p.id}": "?"' for p in self.pairs)
+        return (
+            f"Terms:\n\n{terms}\n\nDefinitions:\n\n{defs}\n\nAnswer with a dictionary from "
+            f"each term to the label of its definition: `{{{example}}}`."
+        )
+
 
 class Item(_Strict):
     id: str
@@ -170,6 +303,30 @@ class Ordering(_Question):
             raise ValueError("'shuffled' must not already be the right order")
         return self
 
+    how_to_answer = "give every item once, in order"
+
+    def answer_form(self) -> Form:
+        return {"kind": "ordering", "items": list(self.shuffled)}  # as shown, not the answer
+
+    def right_answer(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def score(self, answer: Any) -> Feedback:
+        order = [str(a) for a in answer]
+        if sorted(order) != sorted(self.right_answer()):
+            raise ValueError("every item once")
+        right = self._is_right(order)
+        wrong = [n for n, (a, b) in enumerate(zip(order, self.items, strict=True), 1) if a != b.id]
+        messages = [self.feedback_right if right else self.feedback_wrong]
+        if wrong:
+            messages.append(f"Positions not yet right: {', '.join(map(str, wrong))}.")
+        return self._scored(right, messages)
+
+    def assignment_help(self) -> str:
+        text = {i.id: i.text for i in self.items}
+        items = "\n".join(f'- `"{i}"`: {text[i]}' for i in self.shuffled)
+        return f"{items}\n\nAnswer with the list of item names in the right order."
+
 
 class Computed(_Question):
     """An answer computed with cmsim, e.g. a deadline under the loaded SOP."""
@@ -187,6 +344,43 @@ class Computed(_Question):
         if self.compute not in FUNCTIONS:
             raise ValueError(f"'compute' must be one of: {', '.join(sorted(FUNCTIONS))}")
         return self
+
+    @property
+    def how_to_answer(self) -> str:  # type: ignore[override]
+        return "give a date as dd/mm/yyyy" if self.answer_kind == "date" else "give a number"
+
+    def answer_form(self) -> Form:
+        return {"kind": self.answer_kind}
+
+    def expected(self) -> Any:
+        """The answer as cmsim computes it (a date or a number)."""
+        from cmcourse.core.computed import FUNCTIONS
+
+        return FUNCTIONS[self.compute](**self.arguments)
+
+    def right_answer(self) -> Any:
+        from cmsim.dates import fmt
+
+        result = self.expected()
+        return fmt(result) if self.answer_kind == "date" else result
+
+    def score(self, answer: Any) -> Feedback:
+        from cmsim.dates import fmt, parse_day_first
+
+        right_value = self.expected()
+        if self.answer_kind == "date":
+            given: Any = answer if isinstance(answer, dt.date) else parse_day_first(answer)
+            shown = fmt(right_value)
+        else:
+            given, shown = float(answer), str(right_value)
+        right = is_right(self.answer_kind, given, right_value)
+        lead = "Right." if right else f"Not quite: the answer is {shown}."
+        return self._scored(right, [f"{lead} {self.explanation.format(answer=shown)}"])
+
+    def assignment_help(self) -> str:
+        if self.answer_kind == "date":
+            return 'Answer with a date as text written dd/mm/yyyy, e.g. `"05/09/2022"`.'
+        return "Answer with a number."
 
 
 Question = Annotated[
@@ -231,164 +425,23 @@ def _known(options: list[Option], answers: list[str]) -> None:
 # -- checking -------------------------------------------------------------------------------
 
 
-class Feedback(BaseModel):
-    """The result of checking one answer: right or not, points, and why."""
-
-    correct: bool
-    points: float
-    out_of: int
-    messages: list[str]
-
-
 def check(question: Any, answer: Any) -> Feedback:
     """Check an answer given as plain data (option id, list of ids, bool, mapping, order,
     date text). A malformed answer is not an error: it scores 0 and says how to answer."""
     try:
-        return _CHECKERS[question.type](question, answer)
+        return question.score(answer)
     except (TypeError, ValueError, KeyError, AttributeError):
         return Feedback(
             correct=False,
             points=0,
             out_of=question.points,
-            messages=[f"This answer could not be read: {_how_to_answer(question)}."],
+            messages=[f"This answer could not be read: {question.how_to_answer}."],
         )
 
 
-def _how_to_answer(question: Any) -> str:
-    return {
-        "single": "give the letter of one option",
-        "multiple": "give a list of option letters",
-        "true_false": "give True or False",
-        "matching": "give, for each term, the definition it goes with",
-        "ordering": "give every item once, in order",
-        "computed": "give a date as dd/mm/yyyy"
-        if getattr(question, "answer_kind", "") == "date"
-        else "give a number",
-    }[question.type]
-
-
-def _single(q: SingleChoice, answer: Any) -> Feedback:
-    by_id = {o.id: o for o in q.options}
-    chosen = by_id[str(answer).strip()]
-    right = is_right("single", chosen.id, q.answer)
-    return Feedback(
-        correct=right, points=q.points if right else 0, out_of=q.points, messages=[chosen.feedback]
-    )
-
-
-def _multiple(q: MultipleChoice, answer: Any) -> Feedback:
-    if isinstance(answer, str):
-        raise TypeError("a list is expected")
-    chosen = {str(a).strip() for a in answer}
-    by_id = {o.id: o for o in q.options}
-    unknown = chosen - set(by_id)
-    if unknown:
-        raise KeyError(", ".join(sorted(unknown)))
-    right = is_right("multiple", chosen, q.answer)
-    messages = [f"{o.id}. {o.feedback}" for o in q.options if o.id in chosen]
-    missed = [o for o in q.options if o.id in q.answer and o.id not in chosen]
-    if missed:
-        messages.append("You also needed: " + ", ".join(o.id for o in missed) + ".")
-        messages += [f"{o.id}. {o.feedback}" for o in missed]
-    return Feedback(
-        correct=right, points=q.points if right else 0, out_of=q.points, messages=messages
-    )
-
-
-def _true_false(q: TrueFalse, answer: Any) -> Feedback:
-    if not isinstance(answer, bool):
-        text = str(answer).strip().casefold()
-        if text not in {"true", "false"}:
-            raise ValueError("True or False expected")
-        answer = text == "true"
-    right = is_right("true_false", answer, q.answer)
-    return Feedback(
-        correct=right,
-        points=q.points if right else 0,
-        out_of=q.points,
-        messages=[q.feedback_true if answer else q.feedback_false],
-    )
-
-
-def _matching(q: Matching, answer: Any) -> Feedback:
-    given = {str(k): str(v) for k, v in dict(answer).items()}
-    messages, good = [], 0
-    for pair in q.pairs:
-        if given.get(pair.id) == pair.match_id:
-            good += 1
-            messages.append(f"{pair.term}: right. {pair.feedback}")
-        else:
-            messages.append(f"{pair.term}: not this one. {pair.feedback}")
-    right = is_right("matching", given, right_answer(q))
-    return Feedback(
-        correct=right, points=q.points if right else 0, out_of=q.points, messages=messages
-    )
-
-
-def _ordering(q: Ordering, answer: Any) -> Feedback:
-    order = [str(a) for a in answer]
-    if sorted(order) != sorted(i.id for i in q.items):
-        raise ValueError("every item once")
-    right = is_right("ordering", order, right_answer(q))
-    wrong = [n for n, (a, b) in enumerate(zip(order, q.items, strict=True), 1) if a != b.id]
-    messages = [q.feedback_right if right else q.feedback_wrong]
-    if wrong:
-        messages.append(f"Positions not yet right: {', '.join(map(str, wrong))}.")
-    return Feedback(
-        correct=right, points=q.points if right else 0, out_of=q.points, messages=messages
-    )
-
-
-def expected(question: Computed) -> Any:
-    from cmcourse.core.computed import FUNCTIONS
-
-    return FUNCTIONS[question.compute](**question.arguments)
-
-
-def right_answer(q: Any) -> Any:
+def right_answer(question: Any) -> Any:
     """The right answer, written as a trainee would give it (dates as dd/mm/yyyy)."""
-    if q.type in {"single", "multiple", "true_false"}:
-        return q.answer
-    if q.type == "matching":
-        return {p.id: p.match_id for p in q.pairs}
-    if q.type == "ordering":
-        return [i.id for i in q.items]
-    from cmsim.dates import fmt
-
-    result = expected(q)
-    return fmt(result) if q.answer_kind == "date" else result
-
-
-def _computed(q: Computed, answer: Any) -> Feedback:
-    from cmsim.dates import fmt, parse_day_first
-
-    right_value = expected(q)
-    if q.answer_kind == "date":
-        given: dt.date | float = (
-            parse_day_first(answer) if not isinstance(answer, dt.date) else answer
-        )
-        shown = fmt(right_value)
-    else:
-        given = float(answer)
-        shown = str(right_value)
-    right = is_right(q.answer_kind, given, right_value)
-    lead = "Right." if right else f"Not quite: the answer is {shown}."
-    return Feedback(
-        correct=right,
-        points=q.points if right else 0,
-        out_of=q.points,
-        messages=[f"{lead} {q.explanation.format(answer=shown)}"],
-    )
-
-
-_CHECKERS: dict[str, Callable[[Any, Any], Feedback]] = {
-    "single": _single,
-    "multiple": _multiple,
-    "true_false": _true_false,
-    "matching": _matching,
-    "ordering": _ordering,
-    "computed": _computed,
-}
+    return question.right_answer()
 
 
 # -- loading --------------------------------------------------------------------------------

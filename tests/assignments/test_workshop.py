@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cmcourse.assignments.generate import WORKSHOP, _form, _solution, assignments, module_notebook
+from cmcourse.assignments.generate import WORKSHOP, _solution, assignments, module_notebook
 from cmcourse.core.bank import check, load_bank, right_answer
 
 pytestmark = pytest.mark.nbgrader
@@ -129,7 +129,7 @@ def test_released_notebooks_carry_no_answer_key(course, key):
             assert _solution(q) not in source and json.dumps(right_answer(q)) not in source
     # The setup cell says what form each answer takes, and nothing about which is right.
     forms = _forms(nb)
-    assert forms == {q.id: _form(q) for q in questions}
+    assert forms == {q.id: q.answer_form() for q in questions}
     for q in questions:
         assert set(forms[q.id]) <= {"kind", "options", "terms", "labels", "items"}
         if q.type == "ordering":

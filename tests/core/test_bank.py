@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmcourse.core.bank import BANK_DIR, check, expected, load_bank, load_module_bank
+from cmcourse.core.bank import BANK_DIR, check, load_bank, load_module_bank
 from cmcourse.core.render import VIEWS
 from cmsim import FileProblem
 from cmsim.dates import fmt
@@ -19,7 +19,7 @@ def right_answer(q):
         "true_false": lambda: q.answer,
         "matching": lambda: {p.id: p.match_id for p in q.pairs},
         "ordering": lambda: [i.id for i in q.items],
-        "computed": lambda: fmt(expected(q)) if q.answer_kind == "date" else expected(q),
+        "computed": lambda: fmt(q.expected()) if q.answer_kind == "date" else q.expected(),
     }[q.type]()
 
 
@@ -110,3 +110,15 @@ def test_broken_yaml_gives_the_line(tmp_path):
     bad.write_text("module: '1'\nquestions: [\n")
     with pytest.raises(FileProblem, match="not valid YAML near line"):
         load_module_bank(bad)
+
+
+@pytest.mark.parametrize("q", ALL, ids=lambda q: q.id)
+def test_the_right_answer_has_the_form_an_assignment_accepts(q):
+    """The form `record` checks in nbgrader takes the course's right answer, and judges it
+    right with the same rule as the course."""
+    from cmcourse.core.answers import is_right, problem
+
+    form = q.answer_form()
+    assert problem(form, q.right_answer()) is None
+    assert is_right(form["kind"], q.right_answer(), q.right_answer())
+    assert "None" not in q.assignment_help() and q.how_to_answer
