@@ -121,4 +121,5 @@ def test_the_right_answer_has_the_form_an_assignment_accepts(q):
     form = q.answer_form()
     assert problem(form, q.right_answer()) is None
     assert is_right(form["kind"], q.right_answer(), q.right_answer())
-    assert "None" not in q.assignment_help() and q.how_to_answer
+    ids = [v for key, values in form.items() if key != "kind" for v in values]
+    assert all(f'"{i}"' in q.assignment_help() for i in ids) and q.how_to_answer
