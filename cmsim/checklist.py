@@ -19,60 +19,101 @@ from cmsim.timeline import Deadline, DeadlineKind, deadlines, implementation_sta
 from cmsim.vocab import ConsentFrom, ProtectionConcern, ServiceType, _norm
 
 Answer = Literal["Y", "N", "NA"]
+Answers = dict[str, tuple[Answer, str]]  # by item key
 
-# The seed's checklist, section by section, item by item.
-ITEMS: dict[str, list[str]] = {
-    "General Documentation": [
-        "Paper documentation for each child is stored in its own individual file, clearly "
-        "labeled with the individual I.D. code",
-        "Each step in the case management process that occurred thus far has a corresponding form",
-        "All relevant sections of the forms are filled out completely and accurately according "
-        "to the status of the case",
-    ],
-    "Identification and Registration": [
-        "The registration form is completed, including thorough details related to child/family "
-        "information and where to find the child",
-        "Informed consent/assent to collect, store and share information has been obtained from "
-        "the child and caregiver",
-        "The child's protection concern(s) meets the organization/ agency's vulnerability criteria",
-    ],
-    "Assessment": [
-        "The assessment was carried out within 1 week of the identification/registration (or in "
-        "accordance with timelines agreed upon in country)",
-        "The caseworker clearly identified and described the child protection concerns",
-        "The assessment comprehensively described the needs and protective factors for the child "
-        "and family",
-        "Case documentation provides adequate information to prioritize as low, medium or "
-        "high risk",
-    ],
-    "Case Planning": [
-        "The case plan was completed within 2 weeks from the completion of the assessment",
-        "The actions within the case plan address the identified needs and risks",
-        "The case plan was developed with the child and caregiver",
-        "The case plan clearly identifies the agreed upon timeframes for actions to be taken, and "
-        "by whom",
-    ],
-    "Case Plan Implementation": [
-        "Children and families were referred to appropriate, available services with "
-        "child/caregiver's informed consent/assent and in line with confidentiality principles",
-        "Referrals were documented according to the prioritized actions in the case plan",
-        "Direct services were provided in accordance with the case plan",
-    ],
-    "Follow up and Review": [
-        "Follow up was conducted regularly according to case plan",
-        "Review of case plan was carried out at least once every three months with child and "
-        "caregiver",
-        "Based on the review, the case plan was adjusted accordingly",
-    ],
-    "Case Closure": [
-        "The reason for the closure is clearly documented",
-        "Documentation indicates that: the caseworker/child/caregiver discussed readiness and "
-        "agreed to close the case; contact information was given in the event the child/family "
-        "need to contact the caseworker/ agency",
-        "Approval of the case closure by the supervisor/ manager is documented",
-        "A follow up visit was planned with the child/caregiver and conducted within 3 months "
-        "after the case was closed",
-    ],
+# The seed's checklist, section by section, item by item; each item has a key, by which the
+# answers below are given (never by position).
+ITEMS: dict[str, dict[str, str]] = {
+    "General Documentation": {
+        "own-file": (
+            "Paper documentation for each child is stored in its own individual file, clearly "
+            "labeled with the individual I.D. code"
+        ),
+        "form-per-step": (
+            "Each step in the case management process that occurred thus far has a corresponding "
+            "form"
+        ),
+        "forms-complete": (
+            "All relevant sections of the forms are filled out completely and accurately "
+            "according to the status of the case"
+        ),
+    },
+    "Identification and Registration": {
+        "registration-complete": (
+            "The registration form is completed, including thorough details related to "
+            "child/family information and where to find the child"
+        ),
+        "consent": (
+            "Informed consent/assent to collect, store and share information has been obtained "
+            "from the child and caregiver"
+        ),
+        "eligibility": (
+            "The child's protection concern(s) meets the organization/ agency's vulnerability "
+            "criteria"
+        ),
+    },
+    "Assessment": {
+        "assessment-on-time": (
+            "The assessment was carried out within 1 week of the identification/registration (or "
+            "in accordance with timelines agreed upon in country)"
+        ),
+        "concerns-described": (
+            "The caseworker clearly identified and described the child protection concerns"
+        ),
+        "needs-described": (
+            "The assessment comprehensively described the needs and protective factors for the "
+            "child and family"
+        ),
+        "risk-level": (
+            "Case documentation provides adequate information to prioritize as low, medium or "
+            "high risk"
+        ),
+    },
+    "Case Planning": {
+        "plan-on-time": (
+            "The case plan was completed within 2 weeks from the completion of the assessment"
+        ),
+        "actions-address-risks": (
+            "The actions within the case plan address the identified needs and risks"
+        ),
+        "plan-with-family": "The case plan was developed with the child and caregiver",
+        "timeframes": (
+            "The case plan clearly identifies the agreed upon timeframes for actions to be taken, "
+            "and by whom"
+        ),
+    },
+    "Case Plan Implementation": {
+        "referrals-consented": (
+            "Children and families were referred to appropriate, available services with "
+            "child/caregiver's informed consent/assent and in line with confidentiality "
+            "principles"
+        ),
+        "referrals-documented": (
+            "Referrals were documented according to the prioritized actions in the case plan"
+        ),
+        "direct-services": "Direct services were provided in accordance with the case plan",
+    },
+    "Follow up and Review": {
+        "follow-up-regular": "Follow up was conducted regularly according to case plan",
+        "review-every-3-months": (
+            "Review of case plan was carried out at least once every three months with child and "
+            "caregiver"
+        ),
+        "plan-adjusted": "Based on the review, the case plan was adjusted accordingly",
+    },
+    "Case Closure": {
+        "closure-reason": "The reason for the closure is clearly documented",
+        "closure-agreed": (
+            "Documentation indicates that: the caseworker/child/caregiver discussed readiness and "
+            "agreed to close the case; contact information was given in the event the "
+            "child/family need to contact the caseworker/ agency"
+        ),
+        "closure-approved": "Approval of the case closure by the supervisor/ manager is documented",
+        "visit-after-closure": (
+            "A follow up visit was planned with the child/caregiver and conducted within 3 months "
+            "after the case was closed"
+        ),
+    },
 }
 
 # Which needs (as written in the plan's "needs" column) answer which protection concern.
@@ -93,7 +134,8 @@ CONCERN_NEEDS: dict[ProtectionConcern, set[str]] = {
 @dataclass(frozen=True)
 class Item:
     section: str
-    number: int
+    number: int  # as printed on the paper tool, from 1 in its section
+    key: str
     text: str
     answer: Answer
     reason: str
@@ -114,20 +156,22 @@ def addressed_by(concern: object, actions: list[PlanAction]) -> list[int]:
 
 def evaluate(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Item]:
     """Answer every item of the checklist for this file as of a date."""
-    answers: list[tuple[Answer, str]] = [
-        *_general(file),
-        *_registration(file),
-        *_assessment(file, sop, as_of),
-        *_planning(file, sop),
-        *_implementation(file),
-        *_follow_up(file, sop, as_of),
-        *_closure(file, sop, as_of),
+    answers: Answers = {
+        **_general(file),
+        **_registration(file),
+        **_assessment(file, sop, as_of),
+        **_planning(file, sop),
+        **_implementation(file),
+        **_follow_up(file, sop, as_of),
+        **_closure(file, sop, as_of),
+    }
+    if answers.keys() != {key for texts in ITEMS.values() for key in texts}:
+        raise RuntimeError("the checklist's answers do not match its items")  # a bug, not input
+    return [
+        Item(section, number, key, text, *answers[key])
+        for section, texts in ITEMS.items()
+        for number, (key, text) in enumerate(texts.items(), 1)
     ]
-    items = []
-    flat = [(s, n, t) for s, texts in ITEMS.items() for n, t in enumerate(texts, 1)]
-    for (section, number, text), (answer, reason) in zip(flat, answers, strict=True):
-        items.append(Item(section, number, text, answer, reason))
-    return items
 
 
 def _forms(file: CaseFile) -> list[tuple[str, object]]:
@@ -149,7 +193,7 @@ def _forms(file: CaseFile) -> list[tuple[str, object]]:
     return named
 
 
-def _general(file: CaseFile) -> list[tuple[Answer, str]]:
+def _general(file: CaseFile) -> Answers:
     forms = _forms(file)
     blank = sorted({label for label, f in forms if not getattr(f, "case_id", None)})
     first: tuple[Answer, str]
@@ -182,7 +226,7 @@ def _general(file: CaseFile) -> list[tuple[Answer, str]]:
         if gaps
         else ("Y", "No required section found empty.")
     )
-    return [first, second, third]
+    return {"own-file": first, "form-per-step": second, "forms-complete": third}
 
 
 def _steps_reached(file: CaseFile) -> int:
@@ -225,11 +269,11 @@ def _incomplete(file: CaseFile) -> list[str]:
     return gaps
 
 
-def _registration(file: CaseFile) -> list[tuple[Answer, str]]:
+def _registration(file: CaseFile) -> Answers:
     reg = file.registration
     if reg is None:
         na: tuple[Answer, str] = ("NA", "The case is not registered yet.")
-        return [na, _consent_item(file), na]
+        return {"registration-complete": na, "consent": _consent_item(file), "eligibility": na}
     missing = []
     if not reg.address:
         missing.append("where the child is living (address/location)")
@@ -248,7 +292,7 @@ def _registration(file: CaseFile) -> list[tuple[Answer, str]]:
         if reg.eligible and reg.protection_concerns
         else ("N", "No protection concern is ticked to show the vulnerability criteria are met.")
     )
-    return [first, _consent_item(file), third]
+    return {"registration-complete": first, "consent": _consent_item(file), "eligibility": third}
 
 
 def _consent_item(file: CaseFile) -> tuple[Answer, str]:
@@ -268,11 +312,13 @@ def _consent_item(file: CaseFile) -> tuple[Answer, str]:
     )
 
 
-def _assessment(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, str]]:
+def _assessment(file: CaseFile, sop: SOP, as_of: dt.date) -> Answers:
     reg = file.registration
     if not file.assessments or reg is None:
         na: tuple[Answer, str] = ("NA", "No comprehensive assessment on file yet.")
-        return [na, na, na, na]
+        return dict.fromkeys(
+            ("assessment-on-time", "concerns-described", "needs-described", "risk-level"), na
+        )
     first_assessment = file.assessments[0]
     days = (first_assessment.completion_date - reg.date_of_interview).days
     general_ok = days <= sop.checklist_assessment_within.days
@@ -313,13 +359,20 @@ def _assessment(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, 
         if latest.risk_reasons
         else ("N", "The risk level is not explained.")
     )
-    return [first, second, third, fourth]
+    return {
+        "assessment-on-time": first,
+        "concerns-described": second,
+        "needs-described": third,
+        "risk-level": fourth,
+    }
 
 
-def _planning(file: CaseFile, sop: SOP) -> list[tuple[Answer, str]]:
+def _planning(file: CaseFile, sop: SOP) -> Answers:
     if not file.plans or not file.assessments:
         na: tuple[Answer, str] = ("NA", "No case plan on file yet.")
-        return [na, na, na, na]
+        return dict.fromkeys(
+            ("plan-on-time", "actions-address-risks", "plan-with-family", "timeframes"), na
+        )
     plan, assessment = file.plans[0], file.assessments[0]
     days = (plan.date_agreed - assessment.completion_date).days
     limit = sop.checklist_case_plan_within
@@ -362,13 +415,18 @@ def _planning(file: CaseFile, sop: SOP) -> list[tuple[Answer, str]]:
         if undated or nobody
         else ("Y", "Every action has a due date and a person responsible.")
     )
-    return [first, second, third, fourth]
+    return {
+        "plan-on-time": first,
+        "actions-address-risks": second,
+        "plan-with-family": third,
+        "timeframes": fourth,
+    }
 
 
-def _implementation(file: CaseFile) -> list[tuple[Answer, str]]:
+def _implementation(file: CaseFile) -> Answers:
     if implementation_start(file) is None:
         na: tuple[Answer, str] = ("NA", "The case plan is not being implemented yet.")
-        return [na, na, na]
+        return dict.fromkeys(("referrals-consented", "referrals-documented", "direct-services"), na)
     if file.referrals:
         uncovered = [
             f"{fmt(r.date)} ({', '.join(map(str, r.services))})"
@@ -415,7 +473,7 @@ def _implementation(file: CaseFile) -> list[tuple[Answer, str]]:
             f"action {direct_actions[-1][0]}: {direct_actions[-1][1].need}), but no "
             "services-provided form records a direct service.",
         )
-    return [first, second, third]
+    return {"referrals-consented": first, "referrals-documented": second, "direct-services": third}
 
 
 def _between(d: Deadline) -> str:
@@ -423,10 +481,10 @@ def _between(d: Deadline) -> str:
     return f"{fmt(first)} and {fmt(last)}"
 
 
-def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, str]]:
+def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> Answers:
     if implementation_start(file) is None:
         na: tuple[Answer, str] = ("NA", "The case plan is not being implemented yet.")
-        return [na, na, na]
+        return dict.fromkeys(("follow-up-regular", "review-every-3-months", "plan-adjusted"), na)
     windows = [d for d in deadlines(file, sop, as_of) if d.kind is DeadlineKind.FOLLOW_UP]
     judged = [d for d in windows if d.status in {"met", "overdue"}]
     missed = [d for d in judged if d.status == "overdue"]
@@ -479,13 +537,15 @@ def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, s
             if revised
             else ("N", f"The review of {fmt(asked[0].date)} asked for changes; no revised plan.")
         )
-    return [first, second, third]
+    return {"follow-up-regular": first, "review-every-3-months": second, "plan-adjusted": third}
 
 
-def _closure(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, str]]:
+def _closure(file: CaseFile, sop: SOP, as_of: dt.date) -> Answers:
     if not file.closures:
         na: tuple[Answer, str] = ("NA", "The case is not closed.")
-        return [na, na, na, na]
+        return dict.fromkeys(
+            ("closure-reason", "closure-agreed", "closure-approved", "visit-after-closure"), na
+        )
     form = file.closures[-1]
     first: tuple[Answer, str] = (
         ("Y", f"Reason: {form.reason.value.split(',')[0]}; details given.")
@@ -518,4 +578,9 @@ def _closure(file: CaseFile, sop: SOP, as_of: dt.date) -> list[tuple[Answer, str
     else:
         planned = "planned but " if form.final_follow_up_planned else ""
         fourth = ("N", f"A visit after closure was {planned}not recorded by {fmt(due)}.")
-    return [first, second, third, fourth]
+    return {
+        "closure-reason": first,
+        "closure-agreed": second,
+        "closure-approved": third,
+        "visit-after-closure": fourth,
+    }

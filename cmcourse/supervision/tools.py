@@ -244,6 +244,7 @@ class ChecklistControl(Control):
         self.filled_from: dict[str, str] = {}
         self.answers: dict[tuple[str, int], w.Dropdown] = {}
         self.comments: dict[tuple[str, int], w.Textarea] = {}
+        self.texts: dict[tuple[str, int], str] = {}
         children: list[w.Widget] = [
             w.HTML(
                 "<p>Choose a case file: cmsim answers each item from the file as of the date "
@@ -255,8 +256,9 @@ class ChecklistControl(Control):
         ]
         for section, texts in ITEMS.items():
             children.append(w.HTML(f"<h4>{escape(section)}</h4>"))
-            for number, text in enumerate(texts, start=1):
+            for number, text in enumerate(texts.values(), start=1):
                 key = (section, number)
+                self.texts[key] = text
                 self.answers[key] = w.Dropdown(
                     options=list(self.ANSWERS),
                     value=None,
@@ -345,7 +347,7 @@ class ChecklistControl(Control):
                 {
                     "section": section,
                     "number": number,
-                    "text": ITEMS[section][number - 1],
+                    "text": self.texts[(section, number)],
                     "answer": answer.value,
                     "comment": self.comments[(section, number)].value.strip(),
                     "found": found,

@@ -73,3 +73,13 @@ def test_consent_from_child_and_caregiver_answers_yes():
 def test_an_open_case_answers_na_for_closure():
     a = answers(implementing_case(), day(5))
     assert {a[("Case Closure", n)].answer for n in range(1, 5)} == {"NA"}
+
+
+def test_each_answer_is_given_to_its_item_by_key():
+    """The consent item's answer is about consent, the closure visit's about the visit,
+    wherever the item sits in the list."""
+    items = {i.key: i for i in evaluate(nadia_case().file, nadia_case().sop, dt.date(2023, 6, 1))}
+    assert len(items) == sum(len(texts) for texts in ITEMS.values())
+    assert "consent" in items["consent"].text.lower() and "Consent" in items["consent"].reason
+    visit = items["visit-after-closure"]
+    assert "3 months after" in visit.text and "closure" in visit.reason
