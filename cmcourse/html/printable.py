@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -117,37 +116,11 @@ thead th {background: #f5f6f8}
 """
 
 
-def _cell(text: str) -> str:
-    return escape(text).replace("\n", "<br>")
-
-
-def block_html(block: Block) -> str:
-    parts = [f"<h2>{escape(block.heading)}</h2>"] if block.heading else []
-    if block.rows:
-        rows = "".join(
-            f'<tr><th scope="row">{escape(k)}</th><td>{_cell(v)}</td></tr>' for k, v in block.rows
-        )
-        parts.append(f"<table>{rows}</table>")
-    if block.columns:
-        head = "".join(f'<th scope="col">{escape(c)}</th>' for c in block.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in block.table
-        )
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    if block.text:
-        parts.append("".join(f"<p>{_cell(p)}</p>" for p in block.text.split("\n\n")))
-    return "<section>" + "".join(parts) + "</section>"
-
-
 def to_html(doc: Document) -> str:
-    """A standalone page, readable on screen and laid out for printing."""
-    note = f'<p class="note">{_cell(doc.note)}</p>' if doc.note else ""
-    blocks = "".join(block_html(b) for b in doc.blocks)
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(doc.title)}</title><style>{STYLE}</style></head>"
-        f"<body><main><h1>{escape(doc.title)}</h1>{note}{blocks}</main></body></html>"
-    )
+    """A standalone page, readable on screen and laid out for printing (templates/document.html)."""
+    from cmcourse.html.documents import render
+
+    return render("document.html", doc=doc, style=STYLE)
 
 
 # -- PDF ----------------------------------------------------------------------------------

@@ -28,12 +28,8 @@ from cmcourse.core.progress import items_on, overall
 from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import all_trainees
 from cmcourse.html.theme import STYLE
-from cmcourse.trainer.report import (
-    CODE_VARIABLE,
-    TraineeFile,
-    read_progress,
-    trainer_gate,
-)
+from cmcourse.trainer.gate import CODE_VARIABLE, trainer_gate
+from cmcourse.trainer.roster import TraineeFile, read_progress
 
 log = logging.getLogger("cm101")
 

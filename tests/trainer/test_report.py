@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,18 +18,16 @@ from matplotlib.figure import Figure
 from cmcourse.core.bank import check, find, load_bank
 from cmcourse.core.results import summarise as results
 from cmcourse.core.store import ProgressStore
-from cmcourse.trainer.report import (
-    NO_CODE,
+from cmcourse.trainer.exports import to_csv, xapi_statements
+from cmcourse.trainer.gate import NO_CODE, unlock
+from cmcourse.trainer.report import report_html
+from cmcourse.trainer.scores import (
     histogram,
     histogram_alt,
     histogram_description,
     question_stats,
-    report_html,
     score_bands,
-    to_csv,
     trainee_scores,
-    unlock,
-    xapi_statements,
 )
 
 BANKS = load_bank()
@@ -322,10 +322,14 @@ def test_histogram_of_the_trainees_scores(folder):
 
 
 def test_histogram_is_built_without_pyplot():
-    import cmcourse.trainer.report
-
+    """pyplot holds global figures that a long-running trainer page would leak."""
     assert isinstance(histogram([50]), Figure)
-    assert "pyplot" not in Path(cmcourse.trainer.report.__file__).read_text()
+    code = (
+        "import sys; from cmcourse.trainer.scores import histogram; histogram([50, 70]); "
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # -- the report and its passcode ----------------------------------------------------------------
