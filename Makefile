@@ -62,7 +62,7 @@ lint: setup
 	$(BIN)/lint-imports --no-cache
 
 check: lint
-	$(BIN)/python -m pytest -q -m "not ($(SLOW))"
+	$(BIN)/python -m pytest -q -n auto -m "not ($(SLOW))"
 
 # All of `check`, then every suite, the slow ones included.
 test: lint
