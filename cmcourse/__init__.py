@@ -99,8 +99,14 @@ if TYPE_CHECKING:
 
 def results_panel(page: CoursePage | BrokenPage) -> None:
     """The results page, whose "Submit results" hands the answers in to nbgrader."""
-    from cmcourse.assignments.submit import hand_in
     from cmcourse.core.resultspage import results_panel as panel
+
+    def hand_in(store: Any, summary: Any) -> str:
+        # Imported on Submit only: writing notebooks loads nbformat, whose schema checks
+        # take a kernel seconds to load, which no one opening the page should wait for.
+        from cmcourse.assignments.submit import hand_in as to_nbgrader
+
+        return to_nbgrader(store, summary)
 
     panel(page, hand_in=hand_in)
 

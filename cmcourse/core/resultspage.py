@@ -139,4 +139,3 @@ def _results_panel(page: CoursePage, hand_in: HandIn | None) -> None:
             ]
         )
     )
-    page.footer()

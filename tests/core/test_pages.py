@@ -156,3 +156,24 @@ def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
     assert _url(page) == "/user/amina/voila/render/course/module1/1_2_core_steps.ipynb"
     monkeypatch.delenv("VOILA_BASE_URL")
     assert _url(page) == "/voila/render/course/module1/1_2_core_steps.ipynb"
+
+
+def test_the_results_page_has_one_footer(tmp_path, monkeypatch):
+    """Previous, the course map and Take a break appear once under the results (they were
+    shown twice: by the results panel and by the page's own footer call)."""
+    from cmcourse.core.store import ProgressStore, new_trainee_id
+
+    trainee = new_trainee_id()
+    ProgressStore(trainee, tmp_path).set_name("Footer Reader")
+    monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HTTP_COOKIE", f"cm101_trainee={trainee}")
+    path = ROOT / "course" / "results.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    states = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    texts = [str(s["state"].get("value", "")) for s in states.values()]
+    assert sum('class="cm-footer"' in t for t in texts) == 1
+    breaks = [s for s in states.values() if s["state"].get("description", "").startswith("Take")]
+    assert len(breaks) == 1
