@@ -19,6 +19,17 @@ GREY_FILL = "#f2f2f2"
 FONT = 15  # body text, in points: at the image's width of 72/15 em per inch, about 1em
 DPI = 150
 
-# The stylesheet every page shows once (course.css beside this file), as a <style> block: it
-# reaches the page in Voilà, in JupyterLab and in the hub's live view alike.
-STYLE = f"<style>\n{(Path(__file__).with_name('course.css')).read_text()}</style>\n"
+# The course's one stylesheet ships with its Voilà template, which links it in every page's
+# head. Pages opened elsewhere (JupyterLab, the hub's live view, a notebook run on its own)
+# get it from this <style> block, which every page also shows.
+STYLESHEET = (
+    Path(__file__).parents[2]
+    / "share"
+    / "jupyter"
+    / "voila"
+    / "templates"
+    / "cm101"
+    / "static"
+    / "course.css"
+)
+STYLE = f"<style>\n{STYLESHEET.read_text()}</style>\n"

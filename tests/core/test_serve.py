@@ -79,3 +79,26 @@ def test_a_port_already_in_use_gets_a_plain_message(tmp_path):
     assert proc.returncode == 1
     assert f"Port {port} is already in use" in err and "PORT=9000" in err
     assert "Traceback" not in err + out
+
+
+def test_every_page_links_the_courses_one_stylesheet_from_its_voila_template(tmp_path):
+    """The stylesheet is in the page's head, served by Voilà from the course's template, and
+    is the same file the pages show inline elsewhere (theme.STYLE)."""
+    import re
+
+    from servers import start_voila
+
+    from cmcourse.html.theme import STYLESHEET
+
+    proc, base = start_voila(tmp_path)
+    try:
+        with urllib.request.urlopen(base + "course/index.ipynb", timeout=90) as reply:
+            head = reply.read().decode().split("</head>")[0]
+        (href,) = re.findall(r'href="([^"]*/cm101/static/course\.css[^"]*)"', head)
+        origin = base.split("/voila/")[0]
+        with urllib.request.urlopen(origin + href, timeout=30) as css:
+            assert css.status == 200
+            assert css.read().decode() == STYLESHEET.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
