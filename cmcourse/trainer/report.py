@@ -1,16 +1,12 @@
-"""The trainer report, computed from the progress store: scores, question difficulty, exports.
+"""The trainer report page: scores, question difficulty and exports, behind the trainer code.
 
-    trainee_scores(folder)      # per trainee: score per module and in total, and from what
-    question_stats(folder)      # per question: answered, right first/last try, top wrong answer
-    to_csv(rows)                # either table as CSV text (standard library csv)
-    xapi_statements(folder)     # xAPI 1.0.3 statements (answered, completed) as plain dicts
-    histogram(percents)         # a matplotlib Figure (object API), with histogram_alt(...)
     report_page()               # in workshop/report.ipynb: a passcode box, then the report
+    report_html(folder)         # the report itself as HTML (templates/trainer_report.html)
 
-Everything but `report_page` is a pure function of the files under `<folder>/trainees/`
-(`folder` defaults to $CM101_DATA_DIR). The report is for trainers only: the page computes
-nothing about trainees until the code in $CM101_TRAINER_CODE, set when the server was started,
-is typed in.
+It puts together the trainer wing's parts: `roster.read_progress` (trainees' files, read
+only), `scores.trainee_scores` / `scores.question_stats` / `scores.histogram`, `exports.to_csv`
+and `exports.xapi_statements`, and `gate` (the code in $CM101_TRAINER_CODE, set when the server
+was started). The page computes nothing about trainees until the code is typed in.
 """
 
 from __future__ import annotations
