@@ -118,9 +118,11 @@ thead th {background: #f5f6f8}
 
 def to_html(doc: Document) -> str:
     """A standalone page, readable on screen and laid out for printing (templates/document.html)."""
+    from markupsafe import Markup
+
     from cmcourse.html.documents import render
 
-    return render("document.html", doc=doc, style=STYLE)
+    return render("document.html", doc=doc, style=Markup(STYLE))  # our CSS, not data: as is
 
 
 # -- PDF ----------------------------------------------------------------------------------

@@ -160,6 +160,8 @@ def test_the_printable_file_holds_every_form_as_html_and_pdf():
             assert title in headings
     html = to_html(doc)
     assert "Reducing the risks related to child labour" in html and "Amina Yusuf" in html
+    # The stylesheet is printed as written: an escaped quote would drop the document's font.
+    assert 'font-family: "DejaVu Sans"' in html and "&#34;" not in html.split("</style>")[0]
     assert to_pdf(doc).startswith(b"%PDF")
 
 
