@@ -19,8 +19,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.safety import kindly, setup_logging, shown
+from cmcourse.html.parts import download_link
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.exports import statements_of, to_csv
 from cmcourse.trainer.gate import NO_CODE, trainer_gate
@@ -38,12 +41,6 @@ from cmcourse.trainer.scores import (
 log = logging.getLogger("cm101")
 
 
-def _download(label: str, filename: str, mime: str, data: bytes) -> dict[str, str]:
-    """A link that saves `data` as a file, with no server route (a data: address)."""
-    href = f"data:{mime};base64,{base64.b64encode(data).decode()}"
-    return {"label": label, "filename": filename, "href": href}
-
-
 def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | None = None) -> str:
     """The whole report as HTML: tables, histogram, downloads (no widgets), from the template
     html/templates/trainer_report.html."""
@@ -57,21 +54,23 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
     started = [r.percent for r in scores if r.started]
     statements = statements_of(files, banks=banks)
     stamp = dt.date.today().isoformat()
-    downloads = [
-        _download("Scores (CSV)", f"cm101-scores-{stamp}.csv", "text/csv", to_csv(scores).encode()),
-        _download(
+    files_to_download = [
+        ("Scores (CSV)", f"cm101-scores-{stamp}.csv", "text/csv", to_csv(scores).encode()),
+        (
             "Question difficulty (CSV)",
             f"cm101-questions-{stamp}.csv",
             "text/csv",
             to_csv(stats).encode(),
         ),
-        _download(
+        (
             "xAPI statements (JSON, trainee ids only)",
             f"cm101-xapi-{stamp}.json",
             "application/json",
             json.dumps(statements, indent=2, ensure_ascii=False).encode(),
         ),
     ]
+    # html.parts.download_link escapes its own label and file name: its link goes in as is.
+    downloads = [Markup(download_link(*file)) for file in files_to_download]
     return render(
         "trainer_report.html",
         scores=scores,
