@@ -9,6 +9,7 @@ assignments, and checking an answer is a pure function of (question, answer).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -78,8 +79,9 @@ class Feedback(BaseModel):
     messages: list[str]
 
 
-def _options_help(options: list[Option]) -> str:
-    return "\n".join(f'- `"{o.id}"`: {o.text}' for o in options)
+def _listed(entries: Iterable[tuple[str, str]]) -> str:
+    """Ids and their texts as an nbgrader assignment lists them: - `"a"`: the text."""
+    return "\n".join(f'- `"{key}"`: {text}' for key, text in entries)
 
 
 class _Question(_Strict):
@@ -162,8 +164,8 @@ class SingleChoice(_Question):
 
     def assignment_help(self) -> str:
         return (
-            f"{_options_help(self.options)}\n\nAnswer with one letter as text, for example "
-            f'`"{self.options[0].id}"`.'
+            f"{_listed((o.id, o.text) for o in self.options)}\n\nAnswer with one letter as "
+            f'text, for example `"{self.options[0].id}"`.'
         )
 
 
@@ -201,8 +203,8 @@ class MultipleChoice(_Question):
 
     def assignment_help(self) -> str:
         return (
-            f"{_options_help(self.options)}\n\nAnswer with a list of every letter that "
-            'applies, e.g. `["a", "c"]`.'
+            f"{_listed((o.id, o.text) for o in self.options)}\n\nAnswer with a list of every "
+            'letter that applies, e.g. `["a", "c"]`.'
         )
 
 
@@ -274,8 +276,8 @@ class Matching(_Question):
         return self._scored(self._is_right(given), messages)
 
     def assignment_help(self) -> str:
-        terms = "\n".join(f'- `"{p.id}"`: {p.term}' for p in self.pairs)
-        defs = "\n".join(f'- `"{k}"`: {t}' for k, t in self.definitions())
+        terms = _listed((p.id, p.term) for p in self.pairs)
+        defs = _listed(self.definitions())
         example = ", ".join(f'"{p.id}": "?"' for p in self.pairs)
         return (
             f"Terms:\n\n{terms}\n\nDefinitions:\n\n{defs}\n\nAnswer with a dictionary from "
@@ -324,7 +326,7 @@ class Ordering(_Question):
 
     def assignment_help(self) -> str:
         text = {i.id: i.text for i in self.items}
-        items = "\n".join(f'- `"{i}"`: {text[i]}' for i in self.shuffled)
+        items = _listed((i, text[i]) for i in self.shuffled)
         return f"{items}\n\nAnswer with the list of item names in the right order."
 
 

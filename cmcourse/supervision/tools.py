@@ -244,7 +244,6 @@ class ChecklistControl(Control):
         self.filled_from: dict[str, str] = {}
         self.answers: dict[tuple[str, int], w.Dropdown] = {}
         self.comments: dict[tuple[str, int], w.Textarea] = {}
-        self.texts: dict[tuple[str, int], str] = {}
         children: list[w.Widget] = [
             w.HTML(
                 "<p>Choose a case file: cmsim answers each item from the file as of the date "
@@ -258,7 +257,6 @@ class ChecklistControl(Control):
             children.append(w.HTML(f"<h4>{escape(section)}</h4>"))
             for number, text in enumerate(texts.values(), start=1):
                 key = (section, number)
-                self.texts[key] = text
                 self.answers[key] = w.Dropdown(
                     options=list(self.ANSWERS),
                     value=None,
@@ -347,7 +345,7 @@ class ChecklistControl(Control):
                 {
                     "section": section,
                     "number": number,
-                    "text": self.texts[(section, number)],
+                    "text": list(ITEMS[section].values())[number - 1],  # as printed
                     "answer": answer.value,
                     "comment": self.comments[(section, number)].value.strip(),
                     "found": found,
