@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,9 +15,6 @@ from urllib.parse import quote, urlsplit
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.trainer.roster import TraineeFile, read_progress
 from cmcourse.trainer.scores import QuestionStat, TraineeScore, module_label, module_order
-
-log = logging.getLogger("cm101")
-
 
 COURSE_NAME = "CM 101: child protection case management"
 VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"

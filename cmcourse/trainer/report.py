@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,6 @@ from cmcourse.trainer.scores import (
     scores_of,
     stats_of,
 )
-
-log = logging.getLogger("cm101")
 
 
 def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | None = None) -> str:

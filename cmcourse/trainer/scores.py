@@ -3,7 +3,6 @@ read: pure functions, no widgets (the histogram uses matplotlib's object API, ne
 
 from __future__ import annotations
 
-import logging
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,9 +15,6 @@ from matplotlib.ticker import MaxNLocator
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.results import summarise
 from cmcourse.trainer.roster import TraineeFile, Try, read_progress, when
-
-log = logging.getLogger("cm101")
-
 
 BANDS = [(lo, lo + 10) for lo in range(0, 100, 10)]  # the last band includes 100
 
