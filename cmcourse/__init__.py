@@ -16,7 +16,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _WHERE = {
-    # every page
+    # every page, and the app they open in
+    "course_app": "cmcourse.core.app",
     "course_page": "cmcourse.core.page",
     "course_map": "cmcourse.core.page",
     # the lessons
@@ -48,6 +49,7 @@ _WHERE = {
 __all__ = [
     "budget_checklist",
     "checklist_html",
+    "course_app",
     "course_map",
     "course_page",
     "deadline_calculator",
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
     )
     from cmcourse.casestudy.nadia import feedback, reference_forms, whole_file, your_file
     from cmcourse.casestudy.planeditor import plan_editor
+    from cmcourse.core.app import course_app
     from cmcourse.core.page import BrokenPage, CoursePage, course_map, course_page
     from cmcourse.core.paths import nadia_case
     from cmcourse.lessons.calculators import (

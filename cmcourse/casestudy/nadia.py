@@ -3,6 +3,7 @@ file, answered back by cmsim's rules, compared with the seed's, plotted, checked
 
 from __future__ import annotations
 
+import threading
 from html import escape
 from typing import Any
 
@@ -139,43 +140,58 @@ def checklist_comparison_html(yours: Any, reference: Any) -> str:
 
 
 def whole_file(page: Any) -> None:
-    """The summary page: timeline of both files, the checklist on both, printable forms."""
+    """The summary page: timeline of both files, the checklist on both, printable forms.
+    The PDF takes a second or two to write: the page is shown at once and its link follows."""
     try:
         if not page.signed_in:
             display(HTML(NOT_SIGNED_IN))
             return
         store = page.store
-        display(
-            HTML(
-                whole_file_html(
-                    store.current(), store.name or "a trainee", store.record(casework.PLAN_RECORD)
-                )
-            )
+        outcome, document, rest = _whole_file(
+            store.current(), store.name or "a trainee", store.record(casework.PLAN_RECORD)
         )
+        downloads = w.HTML(_downloads_html(document, None))
+        display(HTML(STYLE + outcome), downloads, HTML(rest))
+
+        def write_pdf() -> None:
+            try:
+                downloads.value = _downloads_html(document, to_pdf(document))
+            except Exception as exc:  # the HTML version is still there
+                downloads.value = friendly(exc)
+
+        threading.Thread(target=write_pdf, daemon=True).start()
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
 
 
+def _downloads_html(document: Any, pdf: bytes | None) -> str:
+    html = download_link(
+        "HTML (opens in any browser)", "nadia-case-file.html", "text/html",
+        to_html(document).encode(),
+    )  # fmt: skip
+    if pdf is None:
+        link = '<span role="status">PDF: being prepared, a moment…</span>'
+    else:
+        link = download_link("PDF", "nadia-case-file.pdf", "application/pdf", pdf)
+    return f"<p><strong>Your case file as printable forms:</strong> {html} · {link}</p>"
+
+
 def whole_file_html(attempt: Any, who: str, plan_actions: list[dict] | None = None) -> str:
+    outcome, document, rest = _whole_file(attempt, who, plan_actions)
+    return STYLE + outcome + _downloads_html(document, to_pdf(document)) + rest
+
+
+def _whole_file(attempt: Any, who: str, plan_actions: list[dict] | None) -> tuple[str, Any, str]:
+    """The trainee's outcome, their file as a printable document, and the rest of the page."""
     outcome = casework.trainee_case(casework.changes_from(attempt, plan_actions))
     yours, reference = outcome.case, casework.reference_case()
     document = casework.printable_file(yours, who)
-    downloads = (
-        "<p><strong>Your case file as printable forms:</strong> "
-        + download_link("HTML (opens in any browser)", "nadia-case-file.html", "text/html",
-                        to_html(document).encode())
-        + " · "
-        + download_link("PDF", "nadia-case-file.pdf", "application/pdf", to_pdf(document))
-        + "</p>"
-    )  # fmt: skip
     return (
-        STYLE
-        + "<h2>Your file</h2>"
-        + _outcome_html(outcome)
-        + downloads
-        + timeline(yours, casework.as_of(yours), "Your copy of Nadia's file")
+        "<h2>Your file</h2>" + _outcome_html(outcome),
+        document,
+        timeline(yours, casework.as_of(yours), "Your copy of Nadia's file")
         + "<h2>The seed's file</h2>"
         + timeline(reference, casework.as_of(reference), "Nadia's file as in the case study")
         + "<h2>The case file checklist</h2>"
-        + checklist_comparison_html(yours, reference)
+        + checklist_comparison_html(yours, reference),
     )

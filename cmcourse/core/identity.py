@@ -14,6 +14,9 @@ from urllib.parse import parse_qs
 from cmcourse.core.store import TRAINEE_ID, hub_trainee_id
 
 COOKIE = "cm101_trainee"
+# Who signed in inside this kernel (the course app signs a trainee in without reloading the
+# page, so the request's cookie still names nobody).
+_signed_in: str | None = None
 
 
 def _cookie_value() -> str | None:
@@ -57,19 +60,27 @@ def current_trainee() -> tuple[str | None, str]:
     hub = os.environ.get("JUPYTERHUB_USER")
     if hub:
         return hub_trainee_id(hub), "hub"
+    if _signed_in:
+        return _signed_in, "cookie"
     for value, source in ((_cookie_value(), "cookie"), (query().get("trainee"), "address")):
         if value and TRAINEE_ID.match(value):
             return value, source
     return None, "none"
 
 
-def remember_script(trainee_id: str, reload: bool = True) -> str:
-    """HTML that stores the trainee in this browser for a year (and reloads the page)."""
-    value = json.dumps(f"{COOKIE}={trainee_id}; path=/; max-age=31536000; SameSite=Lax")
-    again = "window.location.reload();" if reload else ""
-    return f"<script>document.cookie = {value}; {again}</script>"
+def signed_in_here(trainee_id: str) -> None:
+    """The trainee signed in within this kernel: later pages of the visit are theirs."""
+    global _signed_in
+    _signed_in = trainee_id
 
 
-def forget_script() -> str:
-    value = json.dumps(f"{COOKIE}=; path=/; max-age=0; SameSite=Lax")
-    return f"<script>document.cookie = {value}; window.location.reload();</script>"
+def cookie(trainee_id: str) -> str:
+    """The cookie that keeps the trainee in this browser for a year."""
+    return f"{COOKIE}={trainee_id}; path=/; max-age=31536000; SameSite=Lax"
+
+
+def remember_script(trainee_id: str) -> str:
+    """HTML that stores the trainee in this browser and reloads the page (a page outside the
+    course app)."""
+    value = json.dumps(cookie(trainee_id))
+    return f"<script>document.cookie = {value}; location.reload();</script>"

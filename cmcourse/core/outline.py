@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,6 +13,7 @@ from cmcourse.core.paths import ROOT
 from cmsim.files import load_model
 
 OUTLINE_FILE = ROOT / "course" / "outline.yaml"
+# A trainer's own outline (or a test's) replaces the course's with $CM101_OUTLINE.
 
 
 class Page(BaseModel):
@@ -58,11 +61,20 @@ class Outline(BaseModel):
         return (pages[i - 1] if i > 0 else None, pages[i + 1] if i + 1 < len(pages) else None)
 
 
+def load_outline(path: Path | None = None) -> Outline:
+    return _load(path or Path(os.environ.get("CM101_OUTLINE") or OUTLINE_FILE))
+
+
 @cache
-def load_outline(path: Path = OUTLINE_FILE) -> Outline:
+def _load(path: Path) -> Outline:
     return load_model(path, Outline, "course outline")
 
 
+APP_PATH = "course/index.ipynb"  # the course app: every page of the course opens inside it
+
+
 def url_for(page: Page, base_url: str = "/") -> str:
-    """The Voilà address of a page when the repository root is served."""
-    return f"{base_url.rstrip('/')}/voila/render/{page.path}"
+    """A page's address in the course app when the repository root is served (the map is the
+    app's own address)."""
+    app = f"{base_url.rstrip('/')}/voila/render/{APP_PATH}"
+    return app if page.id == "map" else f"{app}?page={quote(page.id)}"

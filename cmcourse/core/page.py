@@ -31,6 +31,11 @@ from cmcourse.html.theme import STYLE
 
 log = logging.getLogger("cm101")
 
+# Set by the course app (core/app.py): the app draws the header and the sign-in box once for
+# the whole visit, and follows saved work (ON_SAVED) to keep its progress bar true.
+IN_APP = False
+ON_SAVED: list[Callable[[], None]] = []
+
 
 def show(html: str) -> None:
     """Show HTML with working links. (Links in rich outputs go through JupyterLab's link
@@ -45,6 +50,63 @@ def _base_url() -> str:
 def page_url(page: Page) -> str:
     """A page's address under this server's base URL (/user/<name>/ on a JupyterHub)."""
     return url_for(page, _base_url())
+
+
+def map_page() -> Page:
+    """The course map: the page the app opens first, and every page links back to."""
+    return Page(id="map", title="Course map", path="course/map.ipynb")
+
+
+def trainee_store() -> ProgressStore | None:
+    """The signed-in trainee's progress, or None when nobody is signed in (or their file is
+    gone). On a JupyterHub the hub's user is the trainee, named on first sight."""
+    trainee_id, source = identity.current_trainee()
+    if not trainee_id:
+        return None
+    store = ProgressStore(trainee_id)
+    if store.name is None and source == "hub":
+        store.set_name(os.environ.get("JUPYTERHUB_USER", trainee_id)[:60])
+    return store if store.name is not None else None
+
+
+def footer_html(page_id: str) -> str:
+    """Previous / course map / next, as links."""
+    before, after = load_outline().neighbours(page_id)
+    links = []
+    if before:
+        links.append(
+            f'<a href="{page_url(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
+        )
+    links.append(f'<a href="{page_url(map_page())}">Course map</a>')
+    if after:
+        links.append(f'<a href="{page_url(after)}" rel="next">Next: {escape(after.title)} →</a>')
+    return (
+        '<nav class="cm-footer" aria-label="Page navigation"><p>'
+        + " &nbsp;|&nbsp; ".join(links)
+        + "</p></nav>"
+    )
+
+
+def header_html(page: Page, store: ProgressStore | None) -> str:
+    """Where the trainee is (course map › part), who is signed in and the part's progress."""
+    outline = load_outline()
+    part = None if page.id == map_page().id else outline.part_of(page.id)
+    where = f" › {escape(part.title)}" if part else ""
+    crumbs = (
+        f'<nav aria-label="Course navigation"><a href="{page_url(map_page())}">Course map</a>'
+        f"{where}</nav>"
+    )
+    bar = ""
+    if store:
+        bar = f"<p>Signed in as <strong>{escape(store.name or '')}</strong>."
+        if part:
+            progress = part_progress(outline, part.key, store.current())
+            bar += f" This part: {_bar(progress, part.title)}"
+        bar += "</p>"
+    notice = ""
+    if store and store.notice:
+        notice = f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>'
+    return f'<header class="cm-header">{crumbs}{bar}</header>{notice}'
 
 
 def _bar(fraction: float, label: str) -> str:
@@ -62,17 +124,10 @@ class CoursePage:
         setup_logging()
         self.outline = load_outline()
         self.page = self.outline.page(page_id)
-        self.trainee_id, self.source = identity.current_trainee()
-        self.store: ProgressStore | None = None
-        self.on_saved: list[Callable[[], None]] = []  # parts of the page that follow answers
-        if self.trainee_id:
-            self.store = ProgressStore(self.trainee_id)
-            if self.store.name is None and self.source == "hub":
-                self.store.set_name(os.environ.get("JUPYTERHUB_USER", self.trainee_id)[:60])
-            if self.store.name is None:  # a cookie for a trainee whose file is gone
-                self.store = None
-            else:
-                self.store.visit(self.page.id)
+        self.store = trainee_store()
+        self.on_saved: list[Callable[[], None]] = [*ON_SAVED]  # parts that follow answers
+        if self.store:
+            self.store.visit(self.page.id)
 
     @property
     def signed_in(self) -> bool:
@@ -80,28 +135,12 @@ class CoursePage:
 
     # -- header and sign in -----------------------------------------------------------
     def header(self) -> None:
-        part = self.outline.part_of(self.page.id)
-        crumbs = (
-            f'<nav aria-label="Course navigation"><a href="{page_url(self.map_page())}">'
-            f"Course map</a> › {escape(part.title)}</nav>"
-        )
-        bar = ""
-        if self.store:
-            attempt = self.store.current()
-            bar = (
-                f"<p>Signed in as <strong>{escape(self.store.name or '')}</strong>. "
-                f"This part: {_bar(part_progress(self.outline, part.key, attempt), part.title)}"
-                "</p>"
-            )
+        if IN_APP:  # the app's header is already on the screen
+            return
         display(HTML(STYLE))
-        show(f'<header class="cm-header">{crumbs}{bar}</header>')
-        if self.store and self.store.notice:
-            display(HTML(f'<div class="cm-notice" role="alert">{escape(self.store.notice)}</div>'))
+        show(header_html(self.page, self.store))
         if not self.store:
             display(sign_in_box())
-
-    def map_page(self) -> Page:
-        return Page(id="map", title="Course map", path="course/index.ipynb")
 
     # -- content ----------------------------------------------------------------------
     @kindly
@@ -141,27 +180,14 @@ class CoursePage:
 
     # -- footer -----------------------------------------------------------------------
     def footer(self) -> None:
-        before, after = self.outline.neighbours(self.page.id)
-        links = []
-        if before:
-            links.append(
-                f'<a href="{page_url(before)}" rel="prev">← Previous: {escape(before.title)}</a>'
-            )
-        links.append(f'<a href="{page_url(self.map_page())}">Course map</a>')
-        if after:
-            links.append(
-                f'<a href="{page_url(after)}" rel="next">Next: {escape(after.title)} →</a>'
-            )
-        show(
-            '<nav class="cm-footer" aria-label="Page navigation"><p>'
-            + " &nbsp;|&nbsp; ".join(links)
-            + "</p></nav>"
-        )
+        show(footer_html(self.page.id))
         if self.store:
             display(break_button(self.store, self.page.id))
 
 
-def sign_in_box() -> w.Widget:
+def sign_in_box(on_signed_in: Callable[[str], None] | None = None) -> w.Widget:
+    """Name or trainee ID, then Start. Outside the app the page stores the trainee in a cookie
+    and reloads; the app is given the new trainee (`on_signed_in`) and carries on in place."""
     name = w.Text(
         placeholder="e.g. Amina Yusuf or TR-014",
         description="Your name or trainee ID:",
@@ -184,6 +210,9 @@ def sign_in_box() -> w.Widget:
             f'<p role="status">Welcome, {escape(clean)}. Your progress will be '
             "saved in this browser.</p>"
         )
+        if on_signed_in:
+            on_signed_in(trainee)
+            return
         with out:
             display(HTML(identity.remember_script(trainee)))
 
@@ -242,12 +271,9 @@ def course_map() -> None:
     """The landing page: sign in, continue where you left off, every part with its progress."""
     setup_logging()
     outline = load_outline()
-    trainee, _source = identity.current_trainee()
-    store = ProgressStore(trainee) if trainee else None
-    if store and store.name is None:
-        store = None
+    store = trainee_store()
     html = [STYLE, f'<div class="cm-map"><h1>{escape(outline.title)}</h1>']
-    if store and store.notice:
+    if store and store.notice and not IN_APP:  # the app's header shows the notice
         html.append(f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>')
     attempt = store.current() if store else None
     if store and attempt:
@@ -281,5 +307,5 @@ def course_map() -> None:
     html.append("</div>")
     display(HTML(STYLE))
     show("".join(html[1:]))
-    if not store:
+    if not store and not IN_APP:
         display(sign_in_box())

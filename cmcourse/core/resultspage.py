@@ -16,7 +16,7 @@ import ipywidgets as w
 from IPython.display import HTML, display
 
 from cmcourse.core.certificate import certificate_html, certificate_pdf
-from cmcourse.core.page import BrokenPage, CoursePage, page_url
+from cmcourse.core.page import BrokenPage, CoursePage, map_page, page_url
 from cmcourse.core.results import Summary, summarise
 from cmcourse.core.safety import safe, shown
 from cmcourse.core.store import ProgressStore
@@ -114,7 +114,7 @@ def _results_panel(page: CoursePage, hand_in: HandIn | None) -> None:
             )
             + f"</p><p>{handed_in}</p>"
             + f'<p>The course now starts again from the beginning: <a href="'
-            f'{page_url(page.map_page())}">go to the course map</a>.</p></div>'
+            f'{page_url(map_page())}">go to the course map</a>.</p></div>'
         )
         with out:
             display(

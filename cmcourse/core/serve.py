@@ -36,13 +36,15 @@ CHROMIUM_ARGS = [
 # JUPYTER_PATH, set by voila_command here and by the hub's spawner and image.
 JUPYTER_DATA = ROOT / "share" / "jupyter"
 TEMPLATE = "cm101"
-WIDGET_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
-# The course map, the introduction and Module 1: where a workshop's trainees all start.
-PREHEATED = [
-    "course/index.ipynb",
-    "course/intro.ipynb",
-    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "course" / "module1").glob("*.ipynb")),
+# The widget managers, and anywidget for the course app's router.
+WIDGET_EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "anywidget",
 ]
+# The course app: every page of the course opens inside it, so it is the one page with kernels
+# kept waiting.
+PREHEATED = ["course/index.ipynb"]
 
 
 def voila_args(
@@ -148,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
-    # Draw the monitoring dashboards once, beside Voilà, so no trainee waits for them (each
+    # Draw the figures and dashboards once, beside Voilà, so no trainee waits for them (each
     # is written whole, then renamed: stopping this half-way leaves no broken file).
-    warm = subprocess.Popen([sys.executable, "-m", "cmcourse.supervision.dashboards"], cwd=ROOT)
+    warm = subprocess.Popen([sys.executable, "-m", "cmcourse.warm"], cwd=ROOT)
     threading.Thread(target=warm.wait, daemon=True).start()  # collected as soon as it ends
     # Stopping the launcher (Ctrl+C or a kill) stops Voilà and the drawing too.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())

@@ -15,6 +15,7 @@ one box drawn from another section has a dashed border that the caption explains
 from __future__ import annotations
 
 import math
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
+from cmcourse.core.memo import kept, source_digest
 from cmcourse.core.safety import kindly, shown
+from cmcourse.html import picture, theme
 from cmcourse.html.picture import picture_html
 from cmcourse.html.theme import (
     BLUE,
@@ -659,12 +662,23 @@ FIGURES: dict[str, CourseFigure] = {
 
 
 def figure_html(name: str) -> str:
-    """The figure as HTML: the picture with its alt text, caption and full description."""
+    """The figure as HTML: the picture with its alt text, caption and full description (drawn
+    once per machine and kept, until this module or the picture's code changes)."""
     if name not in FIGURES:
         raise KeyError(f"no figure called {name!r}; the figures are: {', '.join(FIGURES)}")
     entry = FIGURES[name]
     d = entry.description
-    return picture_html(entry.build(), name, d.alt, d.caption, d.html())
+
+    def draw() -> str:
+        return picture_html(entry.build(), name, d.alt, d.caption, d.html())
+
+    return kept(f"figure-{name}", source_digest(sys.modules[__name__], picture, theme), draw)
+
+
+def warm() -> None:
+    """Draw every figure into the cache (`python -m cmcourse.warm`)."""
+    for name in FIGURES:
+        figure_html(name)
 
 
 @kindly

@@ -15,23 +15,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import math
-import os
 import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from pathlib import Path
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from cmcourse.core.memo import kept, source_digest
 from cmcourse.core.safety import safe
-from cmcourse.core.store import data_dir
 from cmcourse.html.parts import table_html
 from cmcourse.html.picture import png
 from cmcourse.html.theme import BLUE, INK, RED, STYLE
@@ -322,37 +319,22 @@ def alt_text(data: DashboardData) -> str:
     )
 
 
-def _cache_file(letter: str) -> Path:
-    """Where a default dashboard's HTML is kept: named by a digest of everything that draws
-    it, so a change to the simulator, the indicators, this module or the SOP redraws it."""
+def _digest() -> str:
+    """Everything that draws a default dashboard: a change to the simulator, the indicators,
+    this module or the SOP redraws it."""
     from cmsim.caseload import indicators, simulator
 
-    digest = hashlib.sha256(DEFAULT_SOP.model_dump_json().encode())
-    for module in (simulator, indicators, sys.modules[__name__]):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return data_dir() / "cache" / f"dashboard-{letter}-{digest.hexdigest()[:16]}.html"
+    return source_digest(
+        simulator, indicators, sys.modules[__name__], extra=DEFAULT_SOP.model_dump_json()
+    )
 
 
 def dashboard_html(letter: str, sop: SOP | None = None) -> str:
-    """A dashboard as HTML; under the default SOP drawn once per machine and kept on disk
-    (drawing takes a second or two, which thirty trainees loading the page would repeat)."""
+    """A dashboard as HTML; under the default SOP drawn once per machine and kept."""
     if sop is not None:
         return _dashboard_html(letter, sop)
     _board(letter)
-    path = _cache_file(letter)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    html = _dashboard_html(letter, None)
-    try:  # written whole then renamed, so a reader never sees half a file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(html, encoding="utf-8")
-        partial.replace(path)
-    except OSError:  # the cache is only a saving: without it the page is drawn each time
-        pass
-    return html
+    return kept(f"dashboard-{letter}", _digest(), lambda: _dashboard_html(letter, None))
 
 
 def warm() -> None:
@@ -410,7 +392,3 @@ def show_dashboard(letter: str) -> None:
 
 def show_what_happened(letter: str) -> None:
     _show(lambda: what_happened_html(letter))
-
-
-if __name__ == "__main__":  # python -m cmcourse.supervision.dashboards: fill the dashboards' cache
-    warm()

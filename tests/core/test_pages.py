@@ -153,9 +153,9 @@ def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
 
     page = load_outline().page("1.2")
     monkeypatch.setenv("VOILA_BASE_URL", "/user/amina/")
-    assert _url(page) == "/user/amina/voila/render/course/module1/1_2_core_steps.ipynb"
+    assert _url(page) == "/user/amina/voila/render/course/index.ipynb?page=1.2"
     monkeypatch.delenv("VOILA_BASE_URL")
-    assert _url(page) == "/voila/render/course/module1/1_2_core_steps.ipynb"
+    assert _url(page) == "/voila/render/course/index.ipynb?page=1.2"
 
 
 def test_the_results_page_has_one_footer(tmp_path, monkeypatch):

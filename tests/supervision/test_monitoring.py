@@ -380,13 +380,17 @@ def test_monthly_progress_from_a_log_worked_out_by_hand():
 
 def test_a_default_dashboard_is_drawn_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
     """Thirty trainees opening the page do not each wait for the drawing."""
+    from cmcourse.core import memo
     from cmcourse.supervision import dashboards as monitoring
 
     monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
+    memo._KEPT.clear()
     first = monitoring.dashboard_html("D")
     cached = list((tmp_path / "cache").glob("dashboard-D-*.html"))
     assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == first
     cached[0].write_text("<p>kept</p>", encoding="utf-8")
+    assert monitoring.dashboard_html("D") == first  # kept in this process too
+    memo._KEPT.clear()  # another kernel reads the drawing on disk
     assert monitoring.dashboard_html("D") == "<p>kept</p>"
 
 
@@ -396,4 +400,5 @@ def test_a_dashboard_is_still_shown_when_its_cache_cannot_be_written(tmp_path, m
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("CM101_DATA_DIR", str(blocked))
+    monkeypatch.setattr("cmcourse.core.memo._KEPT", {})
     assert "Dashboard F" in monitoring.dashboard_html("F")

@@ -1,0 +1,220 @@
+"""The course as one app: one Voilà page and one kernel for a trainee's whole visit.
+
+    course_app()        # course/index.ipynb: the header, the content area, the map first
+
+A page turn runs the next page's notebook (its markdown and its calls, as authored; the
+notebooks still run on their own too) in this kernel, in a fresh namespace, and shows what it
+draws in the content area; the widgets of the page before are closed. The router (router.js)
+ties the browser to it: links and Back/Forward open pages here, the address names the page
+(`?page=1.2`), so a reload or a shared link opens the same one.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+import traitlets
+from IPython.display import HTML, display
+from ipywidgets.widgets.widget import _instances
+
+from cmcourse.core import identity, page
+from cmcourse.core.outline import Page, load_outline
+from cmcourse.core.paths import ROOT
+from cmcourse.core.safety import friendly, safe, setup_logging
+
+log = logging.getLogger("cm101")
+ROUTER = Path(__file__).with_name("router.js")
+
+
+class Router(anywidget.AnyWidget):
+    _esm = ROUTER
+    heartbeat = traitlets.Int(15).tag(sync=True)  # seconds between the browser's pings
+
+
+# -- a page's notebook, read once per kernel --------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    html: str | None = None  # a markdown cell, rendered
+    code: CodeType | None = None  # a code cell, but for a last expression...
+    last: CodeType | None = None  # ...whose value is shown, as in a notebook
+
+
+_CELLS: dict[Path, tuple[int, tuple[Cell, ...]]] = {}
+
+
+def page_cells(path: Path) -> tuple[Cell, ...]:
+    """A notebook's cells, markdown rendered and code compiled (kept until the file changes)."""
+    stamp = path.stat().st_mtime_ns
+    kept = _CELLS.get(path)
+    if kept and kept[0] == stamp:
+        return kept[1]
+    import mistune  # nbconvert's markdown parser; loaded with the first page
+
+    markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "url"])
+    cells = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown":
+            cells.append(Cell(html=str(markdown(source))))
+        elif cell["cell_type"] == "code":
+            tree = ast.parse(source, filename=str(path))
+            last = None
+            if tree.body and isinstance(end := tree.body[-1], ast.Expr):
+                tree.body.pop()
+                last = compile(ast.Expression(end.value), str(path), "eval")
+            cells.append(Cell(code=compile(tree, str(path), "exec"), last=last))
+    _CELLS[path] = (stamp, tuple(cells))
+    return _CELLS[path][1]
+
+
+def run_cells(cells: tuple[Cell, ...]) -> None:
+    """Run a page's cells in a fresh namespace, showing what each shows."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for cell in cells:
+        if cell.html is not None:
+            page.show(f'<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown">{cell.html}</div>')
+            continue
+        if cell.code is not None:
+            exec(cell.code, namespace)
+        if cell.last is not None:
+            value = eval(cell.last, namespace)
+            if value is not None:
+                display(value)
+
+
+# -- the app --------------------------------------------------------------------------
+class CourseApp:
+    """The header, the sign-in box while nobody is signed in, and the page shown."""
+
+    def __init__(self, heartbeat: int = 15) -> None:
+        self.outline = load_outline()
+        self.router = Router(heartbeat=heartbeat)
+        self.router.on_msg(self._message)
+        self.header = w.HTML(layout=w.Layout(width="100%"))
+        self.sign_in = w.Box(layout=w.Layout(display="block"))
+        self.content = w.Box(layout=w.Layout(display="block", width="100%"))
+        self.content.add_class("cm-app-content")
+        self.widget = w.VBox([self.router, self.header, self.sign_in, self.content])
+        self.current: Page | None = None
+        self.store = page.trainee_store()
+        if not self.store:
+            self.sign_in.children = (page.sign_in_box(self._signed_in),)
+        self._shell = set(_instances)  # every widget above: they stay for the visit
+        page.ON_SAVED[:] = [self._refresh_header]
+
+    # -- messages from the router ------------------------------------------------------
+    def _message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        if "ping" in content:
+            self.router.send({"pong": content["ping"]})
+        elif "ready" in content:
+            if self.current is None:
+                self.open(str(content["ready"]), "first")
+            else:  # the page was drawn again (a reconnection): the address is still right
+                self._announce("replace")
+        elif "open" in content:
+            self.open(str(content["open"]), str(content.get("how", "push")))
+
+    # -- opening a page ------------------------------------------------------------------
+    def find(self, page_id: str) -> Page | None:
+        if page_id == page.map_page().id:
+            return page.map_page()
+        return next((p for p in self.outline.pages() if p.id == page_id), None)
+
+    def open(self, page_id: str, how: str = "push") -> None:
+        """Show a page of the course in place of the one shown (an unknown id: the map)."""
+        found = self.find(page_id)
+        if found is None:
+            found, how = page.map_page(), ("first" if how == "first" else "replace")
+        shown_before = [key for key in _instances if key not in self._shell]
+        out = w.Output(layout=w.Layout(width="100%"))
+        self.content.children = (out,)
+        self._close(shown_before)
+        with out:
+            if found.id != page_id:
+                page.show(
+                    '<div class="cm-notice" role="alert">There is no page of the course at '
+                    "that address (the link may be mistyped or from another version of the "
+                    "course). Here is the course map: choose the page from it.</div>"
+                )
+            try:
+                run_cells(page_cells(ROOT / found.path))
+            except Exception as exc:  # a page that fails: a plain message, navigation stays
+                display(HTML(friendly(exc)))
+                if found.id != page.map_page().id:
+                    page.show(page.footer_html(found.id))
+        self.current = found
+        self.store = page.trainee_store()
+        self._refresh_header()
+        self._announce(how)
+
+    @staticmethod
+    def _close(keys: list[str]) -> None:
+        """Close the widgets of the page shown before: a visit of fifty pages holds one's."""
+        for key in keys:
+            widget = _instances.get(key)
+            if widget is not None:
+                widget.close()
+
+    def _refresh_header(self) -> None:
+        if self.current is not None:
+            self.header.value = page.header_html(self.current, self.store)
+
+    def _announce(self, how: str) -> None:
+        """Tell the browser which page is shown: its address, title and how it came."""
+        if self.current is None:
+            return
+        self.router.send(
+            {
+                "shown": {
+                    "page": self.current.id,
+                    "title": f"{self.current.title} · CM 101",
+                    "how": how,
+                    "address": page.page_url(self.current),
+                }
+            }
+        )
+
+    # -- signing in ------------------------------------------------------------------------
+    def _signed_in(self, trainee_id: str) -> None:
+        """A trainee signed in: remember them here and in the browser; redraw the page."""
+        identity.signed_in_here(trainee_id)
+        self.router.send({"cookie": identity.cookie(trainee_id)})
+        for child in self.sign_in.children:
+            child.close()
+        self.sign_in.children = ()
+        if self.current is not None:
+            self.open(self.current.id, "replace")
+
+
+def load_ahead() -> None:
+    """In a kernel started ahead of its trainee: import what the pages use, while waiting."""
+    import mistune  # noqa: F401
+
+    import cmcourse.core.render  # noqa: F401
+    from cmcourse.core.bank import load_bank
+
+    load_bank()
+
+
+def course_app() -> None:
+    """Show the course app (course/index.ipynb)."""
+    setup_logging()
+    page.IN_APP = True
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        load_ahead()
+    heartbeat = int(os.environ.get("CM101_HEARTBEAT_SECONDS", "15"))
+
+    @safe(lambda html: display(HTML(html)))
+    def start() -> None:
+        display(CourseApp(heartbeat).widget)
+
+    start()

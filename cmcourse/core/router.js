@@ -1,0 +1,108 @@
+// The course app's router (cmcourse/core/app.py), run by anywidget in the trainee's page.
+//
+// The browser's side of a page turn: a click on a link to another page of the course, or
+// Back and Forward, asks the kernel to open that page in place ({open, how}); when the kernel
+// has shown it ({shown}), the address bar, the tab title, the scroll position, the keyboard
+// focus and what a screen reader announces follow. A heartbeat notices a lost connection (a
+// laptop that slept, a kernel that was stopped) and offers a reload, which lands on the same
+// page, since the address always names it.
+
+function pageOf(url) {
+  return url.searchParams.get("page") || "map";
+}
+
+function render({ model, el }) {
+  const here = new URL(window.location.href);
+  const live = document.createElement("div");
+  live.className = "cm-sr-only";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  const banner = document.createElement("div");
+  banner.className = "cm-connection";
+  banner.setAttribute("role", "alert");
+  banner.hidden = true;
+  banner.innerHTML =
+    "<p><strong>The connection to the course was lost</strong> (the computer may have slept, " +
+    "or the network dropped). Everything you saved is kept.</p>";
+  const again = document.createElement("button");
+  again.type = "button";
+  again.textContent = "Reload this page and continue";
+  again.addEventListener("click", () => window.location.reload());
+  banner.appendChild(again);
+  // On the page's body: a widget's own box may hold what is fixed inside it.
+  document.body.append(live, banner);
+
+  let lastHeard = Date.now();
+  const heard = () => {
+    lastHeard = Date.now();
+    banner.hidden = true;
+  };
+
+  // A click on a link to a page of the course: open it here instead of loading a new page.
+  const onClick = (event) => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = event.target.closest && event.target.closest("a[href]");
+    if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== here.origin || url.pathname !== here.pathname) return;
+    event.preventDefault();
+    if (!banner.hidden) return; // no kernel to ask: the banner says what to do
+    document.body.classList.add("cm-turning");
+    model.send({ open: pageOf(url), how: "push" });
+  };
+  const onPop = () => {
+    document.body.classList.add("cm-turning");
+    model.send({ open: pageOf(new URL(window.location.href)), how: "pop" });
+  };
+  document.addEventListener("click", onClick, true);
+  window.addEventListener("popstate", onPop);
+
+  model.on("msg:custom", (msg) => {
+    heard();
+    if (msg.cookie) document.cookie = msg.cookie;
+    if (!msg.shown) return;
+    const { page, title, how, address } = msg.shown;
+    const url = new URL(address, window.location.href);
+    if (how === "push" && url.href !== window.location.href) {
+      window.history.pushState({ page }, "", url);
+    } else if (how !== "pop") {
+      window.history.replaceState({ page }, "", url);
+    }
+    document.title = title;
+    document.body.classList.remove("cm-turning");
+    if (how !== "first") {
+      window.scrollTo(0, 0);
+      const heading = document.querySelector(".cm-app-content h1");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus({ preventScroll: true });
+      }
+      live.textContent = title;
+    }
+  });
+
+  // The heartbeat: the kernel answers every ping; silence for several beats means the
+  // connection is gone (longer while a page is being drawn, which can take a second or two).
+  const beat = Math.max(1, model.get("heartbeat")) * 1000;
+  const timer = window.setInterval(() => {
+    const patience = document.body.classList.contains("cm-turning") ? 8 : 2.7;
+    if (Date.now() - lastHeard > patience * beat) banner.hidden = false;
+    try {
+      model.send({ ping: Date.now() });
+    } catch (error) {
+      banner.hidden = false;
+    }
+  }, beat);
+  model.send({ ready: pageOf(here) });
+
+  return () => {
+    window.clearInterval(timer);
+    document.removeEventListener("click", onClick, true);
+    window.removeEventListener("popstate", onPop);
+    live.remove();
+    banner.remove();
+  };
+}
+
+export default { render };
