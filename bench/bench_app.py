@@ -11,8 +11,10 @@ trainee then turns every page of the course with its *Next* link, and turns Modu
   last thing on it, is on the screen: every question above it can be answered).
 - A bare page load runs from the request to its one button on the screen; the first page of a
   visit from the request to the signed-in course map.
-- CPU per turn: the kernel's and the Voilà server's CPU seconds over the turns, per turn.
-- Kernel memory: the app kernel's resident memory after the last page.
+- CPU per turn: the kernel's (with what it starts) and the Voilà server's CPU seconds over the
+  turns, per turn.
+- Kernel memory: the app kernel's resident memory after the last page, beside a kernel
+  waiting in the pool.
 Targets (issue 13) are printed beside each figure.
 """
 
@@ -58,8 +60,9 @@ def kernels(server: psutil.Process) -> list[psutil.Process]:
 
 
 def cpu(process: psutil.Process) -> float:
+    """CPU seconds, with those of the children it has waited for (the PDF written apart)."""
     times = process.cpu_times()
-    return times.user + times.system
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def load(context, url: str, marker: str) -> float:
@@ -125,15 +128,24 @@ def main() -> int:
             page = context.new_page()
             page.goto(base + APP + "?page=intro")
             page.locator(".cm-app-content .cm-footer").wait_for(timeout=120_000)
-            kernel = max(kernels(server), key=lambda k: k.create_time())
-            cpu_before = cpu(kernel) + cpu(server)
+            # The trainee's kernel is the one that works through the turns (the pool's new
+            # kernels wait idle beside it).
+            before = {k: cpu(k) for k in kernels(server)}
+            server_before = cpu(server)
             turns = []
             while page.locator("a[rel=next]").count():
                 turns.append(turn(page))
-            cpu_turn = (cpu(kernel) + cpu(server) - cpu_before) / len(turns)
+            kernel = max(before, key=lambda k: cpu(k) - before[k])
+            used = cpu(kernel) - before[kernel] + cpu(server) - server_before
+            cpu_turn = used / len(turns)
             memory = kernel.memory_info().rss / 2**20
-            page.goto(base + APP + "?page=m1")  # Module 1 again, in the same kernel
-            page.locator(".cm-app-content .cm-footer").wait_for(timeout=120_000)
+            waiting = [k for k in kernels(server) if k != kernel]  # the pools (the app's is larger)
+            idle = max(k.memory_info().rss for k in waiting) / 2**20 if waiting else 0.0
+            # Module 1 again, in the same kernel: the map's link, then Next.
+            page.get_by_role("link", name="Course map").first.click()
+            page.wait_for_function(TURNED, timeout=120_000)
+            page.get_by_role("link", name="Module 1: learning objectives").first.click()
+            page.wait_for_function(TURNED, timeout=120_000)
             again = [turn(page)[1] for _ in range(4)]
         finally:
             browser.close()
@@ -174,7 +186,8 @@ def main() -> int:
           f"{verdict(cpu_turn <= 0.15)}")  # fmt: skip
     print(
         f"  kernel memory after every page of the course: {memory:.0f} MB; target 150 MB: "
-        f"{verdict(memory <= 150)}"
+        f"{verdict(memory <= 150)} (a kernel waiting in the pool, every page read and "
+        f"imported ahead: {idle:.0f} MB)"
     )
     return 0
 

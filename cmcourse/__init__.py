@@ -7,17 +7,17 @@ The package is layered (ARCHITECTURE.md): `core` is what every page loads, `html
 and documents, and one wing each serves the lessons, the case studies, supervisors, trainers
 and nbgrader. Names are imported on first use, as in `cmsim`, so a page loads only the wing it
 calls. This module is the one place that wires the wings into the core: the results page gets
-the nbgrader hand-in from here.
+the nbgrader hand-in from here, and the course app what it loads ahead.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 _WHERE = {
-    # every page, and the app they open in
-    "course_app": "cmcourse.core.app",
+    # every page
     "course_page": "cmcourse.core.page",
     "course_map": "cmcourse.core.page",
     # the lessons
@@ -84,7 +84,6 @@ if TYPE_CHECKING:
     )
     from cmcourse.casestudy.nadia import feedback, reference_forms, whole_file, your_file
     from cmcourse.casestudy.planeditor import plan_editor
-    from cmcourse.core.app import course_app
     from cmcourse.core.page import BrokenPage, CoursePage, course_map, course_page
     from cmcourse.core.paths import nadia_case
     from cmcourse.lessons.calculators import (
@@ -98,6 +97,14 @@ if TYPE_CHECKING:
     from cmcourse.supervision.tools import tool
     from cmcourse.trainer.live import live_page
     from cmcourse.trainer.report import report_page
+
+
+def course_app() -> None:
+    """The course app (course/index.ipynb), where every page opens. A kernel started ahead
+    of its trainee imports, while it waits, what the pages import from here."""
+    from cmcourse.core.app import course_app as app
+
+    app(lambda name: getattr(sys.modules[__name__], name))
 
 
 def results_panel(page: CoursePage | BrokenPage) -> None:

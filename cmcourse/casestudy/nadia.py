@@ -15,7 +15,7 @@ from cmcourse.casestudy.casefigures import feedback_chart, timeline
 from cmcourse.core.safety import friendly, safe
 from cmcourse.html.forms import form_html
 from cmcourse.html.parts import download_link, table_html
-from cmcourse.html.printable import to_html, to_pdf
+from cmcourse.html.printable import to_html, to_pdf, to_pdf_apart
 from cmcourse.html.theme import STYLE
 from cmsim.checklist import evaluate
 
@@ -141,7 +141,8 @@ def checklist_comparison_html(yours: Any, reference: Any) -> str:
 
 def whole_file(page: Any) -> None:
     """The summary page: timeline of both files, the checklist on both, printable forms.
-    The PDF takes a second or two to write: the page is shown at once and its link follows."""
+    The PDF takes a second or two to write: the page is shown at once and its link follows
+    (written in a process of its own, so the kernel answers the trainee meanwhile)."""
     try:
         if not page.signed_in:
             display(HTML(NOT_SIGNED_IN))
@@ -155,7 +156,7 @@ def whole_file(page: Any) -> None:
 
         def write_pdf() -> None:
             try:
-                downloads.value = _downloads_html(document, to_pdf(document))
+                downloads.value = _downloads_html(document, to_pdf_apart(document))
             except Exception as exc:  # the HTML version is still there
                 downloads.value = friendly(exc)
 

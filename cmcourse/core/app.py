@@ -12,9 +12,13 @@ ties the browser to it: links and Back/Forward open pages here, the address name
 from __future__ import annotations
 
 import ast
+import contextlib
+import ctypes
+import gc
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
@@ -46,6 +50,7 @@ class Cell:
     html: str | None = None  # a markdown cell, rendered
     code: CodeType | None = None  # a code cell, but for a last expression...
     last: CodeType | None = None  # ...whose value is shown, as in a notebook
+    uses: tuple[str, ...] = ()  # what the cell imports from cmcourse
 
 
 _CELLS: dict[Path, tuple[int, tuple[Cell, ...]]] = {}
@@ -67,11 +72,17 @@ def page_cells(path: Path) -> tuple[Cell, ...]:
             cells.append(Cell(html=str(markdown(source))))
         elif cell["cell_type"] == "code":
             tree = ast.parse(source, filename=str(path))
+            uses = tuple(
+                alias.name
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module == "cmcourse"
+                for alias in node.names
+            )
             last = None
             if tree.body and isinstance(end := tree.body[-1], ast.Expr):
                 tree.body.pop()
                 last = compile(ast.Expression(end.value), str(path), "eval")
-            cells.append(Cell(code=compile(tree, str(path), "exec"), last=last))
+            cells.append(Cell(code=compile(tree, str(path), "exec"), last=last, uses=uses))
     _CELLS[path] = (stamp, tuple(cells))
     return _CELLS[path][1]
 
@@ -155,6 +166,7 @@ class CourseApp:
         self.store = page.trainee_store()
         self._refresh_header()
         self._announce(how)
+        _give_back_memory()  # after the page is on its way
 
     @staticmethod
     def _close(keys: list[str]) -> None:
@@ -195,22 +207,35 @@ class CourseApp:
             self.open(self.current.id, "replace")
 
 
-def load_ahead() -> None:
-    """In a kernel started ahead of its trainee: import what the pages use, while waiting."""
-    import mistune  # noqa: F401
-
-    import cmcourse.core.render  # noqa: F401
+def load_ahead(load: Callable[[str], object]) -> None:
+    """In a kernel started ahead of its trainee, while it waits: read every page and `load`
+    what the pages import from cmcourse, so that no first visit of a page waits for it. What
+    is loaded then stays for the visit: the garbage collector need not look at it again."""
     from cmcourse.core.bank import load_bank
 
+    for shown in [page.map_page(), *load_outline().pages()]:
+        for cell in page_cells(ROOT / shown.path):
+            for name in cell.uses:
+                load(name)
     load_bank()
+    gc.collect()
+    gc.freeze()
 
 
-def course_app() -> None:
-    """Show the course app (course/index.ipynb)."""
+def _give_back_memory() -> None:
+    """Return the memory freed by the page before to the system (glibc keeps freed memory
+    for reuse; a page turn frees a page's widgets and drawings)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: memory is reused anyway
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def course_app(load: Callable[[str], object]) -> None:
+    """Show the course app (course/index.ipynb); `load` imports what a page imports."""
     setup_logging()
     page.IN_APP = True
     if os.environ.get("VOILA_PREHEAT") == "True":
-        load_ahead()
+        load_ahead(load)
     heartbeat = int(os.environ.get("CM101_HEARTBEAT_SECONDS", "15"))
 
     @safe(lambda html: display(HTML(html)))

@@ -11,15 +11,28 @@ from matplotlib.figure import Figure
 from cmcourse.html.theme import DPI, FONT
 
 
-def png(fig: Figure, dpi: int = DPI) -> bytes:
+def png(fig: Figure, dpi: int = DPI, palette: int | None = None) -> bytes:
+    """The figure as PNG; with `palette`, reduced to that many colours (a diagram of flat
+    colours loses nothing a reader sees and weighs a quarter: worth it for a picture drawn once
+    and sent to every trainee, often over a slow link; 0.2 s more to draw)."""
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return buffer.getvalue()
+    if palette is None:
+        return buffer.getvalue()
+    from PIL import Image  # matplotlib's own image library
+
+    buffer.seek(0)
+    image = Image.open(buffer).convert("RGB").quantize(palette, Image.Quantize.MEDIANCUT)
+    small = BytesIO()
+    image.save(small, format="PNG", optimize=True)
+    return small.getvalue()
 
 
-def picture_html(fig: Figure, key: str, alt: str, caption: str, description: str) -> str:
+def picture_html(
+    fig: Figure, key: str, alt: str, caption: str, description: str, palette: int | None = None
+) -> str:
     """A figure as an accessible picture: alt text, caption, and a text description to open."""
-    data = base64.b64encode(png(fig)).decode()
+    data = base64.b64encode(png(fig, palette=palette)).decode()
     width_em = round(fig.get_figwidth() * 72 / FONT, 1)  # body-sized text at full width
     desc_id = f"cm-figure-{key}-description"
     return (

@@ -173,3 +173,32 @@ def to_pdf(doc: Document) -> bytes:
         if block.text:
             pdf.multi_cell(0, 5, block.text, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def to_pdf_apart(doc: Document, timeout: float = 120) -> bytes:
+    """`to_pdf` in a process of its own: for a PDF written in the background while a trainee
+    reads, so that the kernel neither holds the PDF library (30 MB) nor waits for it."""
+    import json
+    import subprocess
+    import sys
+    from dataclasses import asdict
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cmcourse.html.printable"],
+        input=json.dumps(asdict(doc)).encode(),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        raise RuntimeError(f"the PDF could not be written: {done.stderr.decode()[-500:]}")
+    return done.stdout
+
+
+if __name__ == "__main__":  # a document as JSON on stdin, its PDF on stdout (to_pdf_apart)
+    import json
+    import sys
+
+    given = json.loads(sys.stdin.buffer.read())
+    blocks = [Block(**{**b, "rows": [tuple(r) for r in b["rows"]]}) for b in given.pop("blocks")]
+    sys.stdout.buffer.write(to_pdf(Document(blocks=blocks, **given)))

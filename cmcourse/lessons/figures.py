@@ -670,7 +670,7 @@ def figure_html(name: str) -> str:
     d = entry.description
 
     def draw() -> str:
-        return picture_html(entry.build(), name, d.alt, d.caption, d.html())
+        return picture_html(entry.build(), name, d.alt, d.caption, d.html(), palette=64)
 
     return kept(f"figure-{name}", source_digest(sys.modules[__name__], picture, theme), draw)
 

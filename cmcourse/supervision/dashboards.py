@@ -346,7 +346,7 @@ def warm() -> None:
 def _dashboard_html(letter: str, sop: SOP | None) -> str:
     data = dashboard_data(letter, sop)
     fig = dashboard_figure(data)
-    image = base64.b64encode(png(fig, dpi=DPI)).decode()
+    image = base64.b64encode(png(fig, dpi=DPI, palette=128)).decode()
     table_id = f"cm-dashboard-{letter}-figures"
     return (
         STYLE + f'<figure class="cm-figure" style="margin: 1em 0; max-width: 60em">'

@@ -179,7 +179,7 @@ def test_back_forward_reload_and_links_behave_as_on_a_website(app, browser):
     page.goto(url + "?page=1.9")  # a mistyped link: the map, saying so
     shown(page, "CM 101")
     assert "no page of the course at that address" in page.inner_text(".cm-app-content")
-    assert "?page=" not in page.url
+    page.wait_for_url(lambda address: "?page=" not in address)  # the address names the map
     context.close()
 
 

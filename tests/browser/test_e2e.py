@@ -292,8 +292,8 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
     from cmcourse.core.identity import COOKIE
     from cmcourse.core.store import ProgressStore, new_trainee_id
 
-    page_path = "course/module1/1_2_core_steps.ipynb"
-    proc, base = start_voila(tmp_path, preheat=1, preheated=[page_path])
+    app = "course/index.ipynb"  # the course app: the one page with a pool (make serve)
+    proc, base = start_voila(tmp_path, preheat=1, preheated=[app])
     try:
         deadline = time.monotonic() + 90  # the pool's kernel starts and runs the page
         while not kernels(proc.pid) and time.monotonic() < deadline:
@@ -312,8 +312,10 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
             people[name] = context
         for name, context in people.items():  # the first finds the pool full, the next dry
             page = context.new_page()
-            open_page(page, base + page_path)
-            assert name in page.inner_text(".cm-header")
+            page.set_default_timeout(60_000)
+            page.goto(base + app + "?page=1.2")
+            page.locator(".cm-app-content h1", has_text="1.2 Core steps").wait_for()
+            page.locator(".cm-header", has_text=name).wait_for()
             radio = page.get_by_role("radio", name="c. Identification - Registration")
             if name == "Preheat One":
                 page.wait_for_selector(".cm-wrong")

@@ -11,7 +11,7 @@ from cmcourse.casestudy.casefigures import feedback_chart, timeline
 from cmcourse.casestudy.nadia import step_html, whole_file_html
 from cmcourse.core.bank import Reflection, check, right_answer
 from cmcourse.core.store import Attempt, ProgressStore
-from cmcourse.html.printable import to_html, to_pdf
+from cmcourse.html.printable import to_html, to_pdf, to_pdf_apart
 
 DECISIONS = [d for d in casework.decisions() if not isinstance(d, Reflection)]
 
@@ -163,6 +163,16 @@ def test_the_printable_file_holds_every_form_as_html_and_pdf():
     # The stylesheet is printed as written: an escaped quote would drop the document's font.
     assert 'font-family: "DejaVu Sans"' in html and "&#34;" not in html.split("</style>")[0]
     assert to_pdf(doc).startswith(b"%PDF")
+
+
+def test_the_pdf_written_in_a_process_of_its_own_is_the_same_pdf():
+    """Nadia's summary writes the PDF apart from the kernel: every page and word the same."""
+    doc = casework.printable_file(casework.reference_case(), "Amina Yusuf")
+
+    def undated(pdf: bytes) -> bytes:
+        return re.sub(rb"/CreationDate \(.*?\)|/ID \[.*?\]", b"", pdf)
+
+    assert undated(to_pdf_apart(doc)) == undated(to_pdf(doc))
 
 
 def test_the_timeline_marks_missed_deadlines_and_the_change_of_risk():
