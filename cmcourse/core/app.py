@@ -12,8 +12,10 @@ ties the browser to it: links and Back/Forward open pages here, the address name
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import ctypes
+import functools
 import gc
 import json
 import logging
@@ -106,7 +108,7 @@ def run_cells(cells: tuple[Cell, ...]) -> None:
 class CourseApp:
     """The header, the sign-in box while nobody is signed in, and the page shown."""
 
-    def __init__(self, heartbeat: int = 15) -> None:
+    def __init__(self, heartbeat: int = 15, later: Callable[[], None] | None = None) -> None:
         self.outline = load_outline()
         self.router = Router(heartbeat=heartbeat)
         self.router.on_msg(self._message)
@@ -116,6 +118,7 @@ class CourseApp:
         self.content.add_class("cm-app-content")
         self.widget = w.VBox([self.router, self.header, self.sign_in, self.content])
         self.current: Page | None = None
+        self._later = later  # run once the first page is shown, while the trainee reads it
         self.store = page.trainee_store()
         if not self.store:
             self.sign_in.children = (page.sign_in_box(self._signed_in),)
@@ -167,6 +170,9 @@ class CourseApp:
         self._refresh_header()
         self._announce(how)
         _give_back_memory()  # after the page is on its way
+        if self._later:
+            _while_reading(self._later)
+            self._later = None
 
     @staticmethod
     def _close(keys: list[str]) -> None:
@@ -222,6 +228,23 @@ def load_ahead(load: Callable[[str], object]) -> None:
     gc.freeze()
 
 
+def _while_reading(work: Callable[[], None], seconds: float = 2.0) -> None:
+    """Run `work` on the kernel's own loop in a moment (between two messages from the page),
+    once the trainee has a page to read; its errors go to the log."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not in a kernel (a notebook test): nothing to prepare ahead
+        return
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            log.exception("loading the pages ahead failed (they load when opened)")
+
+    loop.call_later(seconds, run)
+
+
 def _give_back_memory() -> None:
     """Return the memory freed by the page before to the system (glibc keeps freed memory
     for reuse; a page turn frees a page's widgets and drawings)."""
@@ -234,12 +257,15 @@ def course_app(load: Callable[[str], object]) -> None:
     """Show the course app (course/index.ipynb); `load` imports what a page imports."""
     setup_logging()
     page.IN_APP = True
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        load_ahead(load)
     heartbeat = int(os.environ.get("CM101_HEARTBEAT_SECONDS", "15"))
+    later = None
+    if os.environ.get("VOILA_PREHEAT") == "True":  # waiting for its trainee: time to spare
+        load_ahead(load)
+    else:  # the trainee is waiting: first their page, then the others while they read it
+        later = functools.partial(load_ahead, load)
 
     @safe(lambda html: display(HTML(html)))
     def start() -> None:
-        display(CourseApp(heartbeat).widget)
+        display(CourseApp(heartbeat, later).widget)
 
     start()
