@@ -5,8 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
-# Kernels kept waiting for the course map, the introduction and Module 1 (README: "How fast
-# a page opens"; PREHEAT=0 starts every kernel on request).
+# Kernels kept waiting for the course app, each with every page read ahead (README: "How fast
+# a page opens"; PREHEAT=0 starts every kernel on request; a room of 30: PREHEAT=30).
 PREHEAT ?= 1
 export PATH := $(abspath $(BIN)):$(PATH)
 

@@ -28,8 +28,11 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -44,17 +47,22 @@ from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hub"))
+sys.path.insert(0, str(ROOT))
 
 from throwaway import ThrowawayHub  # noqa: E402
 
+from cmcourse.core.identity import COOKIE  # noqa: E402
+from cmcourse.core.serve import free_port, voila_command, wait_until_up  # noqa: E402
+from cmcourse.core.store import ProgressStore, new_trainee_id  # noqa: E402
+
 APP = "course/index.ipynb"  # the course app: every page opens inside it
 # The pages turned to, in course order from the map (a burst turns everyone to the next one).
-PAGES = ["intro", "m1", "1.1", "1.2", "1.3", "1.4", "m2", "2.1", "2.2", "2.3", "2.4", "2.5.1"]
+PAGES = ["map", "intro", "m1", "1.1", "1.2", "1.3", "1.4", "m2", "2.1", "2.2", "2.3", "2.4"]
 TIMEOUT = 120  # seconds: a page not there by then counts as failed
 KERNEL = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
 
-def _message(session: str, msg_type: str, content: dict) -> str:
+def _message(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
     """A Jupyter message on the kernel's shell channel, as Voilà's page sends it (JSON)."""
     header = {
         "msg_id": uuid.uuid4().hex,
@@ -68,7 +76,7 @@ def _message(session: str, msg_type: str, content: dict) -> str:
         {
             "header": header,
             "parent_header": {},
-            "metadata": {},
+            "metadata": metadata or {},
             "content": content,
             "channel": "shell",
             "buffers": [],
@@ -82,20 +90,24 @@ class Trainee:
     {ready} when the page is up, {open: page} on a click, each answered by {shown} once the
     kernel has drawn the page."""
 
-    def __init__(self, url: str, name: str, password: str):
-        self.url, self.name, self.password = url, name, password
+    def __init__(self, url: str, name: str, password: str, hub: bool = True):
+        self.url, self.name, self.password, self.hub = url, name, password, hub
         self.http = requests.Session()
+        if not hub:  # the shared server knows a trainee by the course's cookie
+            self.http.headers["Cookie"] = f"{COOKIE}={password}"
         self.kernel: str | None = None
         self.socket: Any = None
         self.router: str | None = None
         self.session = uuid.uuid4().hex
 
     def _server(self) -> str:
-        return f"{self.url}/user/{self.name}"
+        return f"{self.url}/user/{self.name}" if self.hub else self.url
 
     def sign_in(self) -> float:
         """Seconds from the login form to a usable course map (the server started too, if it
         was not running): the app's page, its kernel, and the map drawn by that kernel."""
+        if not self.hub:
+            return self.again()
         start = time.perf_counter()
         form = self.http.get(f"{self.url}/hub/login", timeout=60)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
@@ -143,6 +155,7 @@ class Trainee:
             additional_headers={"Cookie": cookies},
             open_timeout=TIMEOUT,
             max_size=None,
+            legacy=True,  # a connection kept open across calls, not a `with` block
         )
         # Find the router among the app's widgets, as the page's widget manager does.
         control = uuid.uuid4().hex
@@ -151,6 +164,7 @@ class Trainee:
                 self.session,
                 "comm_open",
                 {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},  # ipywidgets 8's control protocol
             )
         )
         self.socket.send(
@@ -214,6 +228,61 @@ def percentiles(times: list[float]) -> str:
         f"p50 {statistics.median(times):5.2f} s  p90 {rank(times, 0.90):5.2f} s  "
         f"p95 {rank(times, 0.95):5.2f} s  max {max(times):5.2f} s"
     )
+
+
+class SharedServer:
+    """One course server for the whole room, as `make serve PREHEAT=N` runs it: Voilà with N
+    kernels of the app waiting, the drawings made ahead; trainees told apart by their cookie."""
+
+    def __init__(self, trainees: list[str], preheat: int):
+        self.names, self.preheat = trainees, preheat
+        self.data = Path(tempfile.mkdtemp(prefix="cm101-load-"))
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.proc: subprocess.Popen | None = None
+        self.passwords = {}  # a trainee's "password" here: their id, held in the cookie
+        for name in trainees:
+            self.passwords[name] = new_trainee_id()
+            ProgressStore(self.passwords[name], self.data).set_name(name)
+
+    def __enter__(self) -> SharedServer:
+        env = os.environ | {"CM101_DATA_DIR": str(self.data), "JUPYTER_RUNTIME_DIR": str(self.data)}
+        subprocess.run([sys.executable, "-m", "cmcourse.warm"], cwd=ROOT, env=env, check=True)
+        port = int(self.url.rsplit(":", 1)[1])
+        self.proc = subprocess.Popen(
+            voila_command(port, self.preheat, preheated=[APP]),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert wait_until_up(f"{self.url}/voila/render/", 90, self.proc), "Voilà did not start"
+        deadline = time.monotonic() + 600
+        while len(self.kernels()) < self.preheat and time.monotonic() < deadline:
+            time.sleep(1)
+        settle(self)  # every waiting kernel has read the pages ahead
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=60)
+        shutil.rmtree(self.data, ignore_errors=True)
+
+    def processes(self) -> list[psutil.Process]:
+        server = psutil.Process(self.proc.pid) if self.proc else None
+        return [server, *server.children(recursive=True)] if server else []
+
+    def kernels(self) -> list[psutil.Process]:
+        return [p for p in self.processes() if "ipykernel" in " ".join(p.cmdline())]
+
+    def memory(self, trainees: list[Trainee]) -> tuple[list[float], float]:
+        """MB (PSS) of each trainee's kernel, and of the server they share."""
+        pss = {p: p.memory_full_info().pss / 2**20 for p in self.processes()}
+        mine = [
+            sum(mb for p, mb in pss.items() if t.kernel and t.kernel in " ".join(p.cmdline()))
+            for t in trainees
+        ]
+        return mine, pss[psutil.Process(self.proc.pid)] if self.proc else 0.0
 
 
 def memory_per_trainee(hub: ThrowawayHub, names: list[str]) -> list[float]:
@@ -316,8 +385,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bursts", default="1,2,4,10,30")
     parser.add_argument("--pace", type=float, default=60, help="mean seconds on a page")
     parser.add_argument("--paced-for", type=float, default=90, help="seconds of reading")
+    parser.add_argument(
+        "--serve",
+        type=int,
+        metavar="N",
+        help="one shared course server with N app kernels waiting (make serve PREHEAT=N) "
+        "instead of the hub",
+    )
     args = parser.parse_args(argv)
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 and not args.serve:
         print("Run as root, like the hub: sudo .venv/bin/python bench/bench_load.py")
         return 2
     bursts = sorted({min(int(b), args.trainees) for b in args.bursts.split(",")})
@@ -328,17 +404,22 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GB; "
         f"load average before: {os.getloadavg()[0]:.1f}"
     )
-    with ThrowawayHub([f"trainer-{tag}"], names) as hub:
-        trainees = [Trainee(hub.url, n, hub.passwords[n]) for n in names]
+    room = (
+        SharedServer(names, args.serve) if args.serve else ThrowawayHub([f"trainer-{tag}"], names)
+    )
+    with room as hub:
+        trainees = [Trainee(hub.url, n, hub.passwords[n], hub=not args.serve) for n in names]
         n_all = len(trainees)
 
-        signed, failed = all_at_once(trainees, Trainee.sign_in)
-        print(f"\n{n_all} trainees sign in at once, their servers not started yet:")
-        print(f"  to a usable course map: {report(signed, failed)}")
-        print(f"  (the servers were idle {settle(hub):.0f} s later)")
+        if not args.serve:
+            signed, failed = all_at_once(trainees, Trainee.sign_in)
+            print(f"\n{n_all} trainees sign in at once, their servers not started yet:")
+            print(f"  to a usable course map: {report(signed, failed)}")
+            print(f"  (the servers were idle {settle(hub):.0f} s later)")
 
         again, failed = all_at_once(trainees, Trainee.again)
-        print(f"\n{n_all} trainees open the course at once, their servers started ahead:")
+        ahead = f"{args.serve} app kernels waiting" if args.serve else "their servers started ahead"
+        print(f"\n{n_all} trainees open the course at once, {ahead}:")
         print(f"  to a usable course map: {report(again, failed)}; target: all within 30 s: "
               f"{'meets' if again and not failed and max(again) <= 30 else 'misses'}")  # fmt: skip
         print(f"  (the kernels were idle {settle(hub):.0f} s later)")
@@ -361,14 +442,19 @@ def main(argv: list[str] | None = None) -> int:
             settle(hub)
         print(f"  CPU per turn (server and kernel): {statistics.median(cpu):.2f} s")
 
-        mem = memory_per_trainee(hub, names)
-        hub_mb = sum(
-            p.memory_full_info().pss / 2**20 for p in hub.processes() if p.uids().real == 0
-        )
-        print("\nMemory per trainee (their server + the app's kernel, PSS):")
+        if args.serve:
+            mem, shared = hub.memory(trainees)
+            what, beside = "the app's kernel", f"the shared Voilà server {shared:.0f} MB"
+        else:
+            mem = memory_per_trainee(hub, names)
+            shared = sum(
+                p.memory_full_info().pss / 2**20 for p in hub.processes() if p.uids().real == 0
+            )
+            what, beside = "their server + the app's kernel", f"hub and proxy {shared:.0f} MB"
+        print(f"\nMemory per trainee ({what}, PSS):")
         print(
             f"  median {statistics.median(mem):.0f} MB, max {max(mem):.0f} MB; target 150 MB: "
-            f"{'meets' if max(mem) <= 150 else 'misses'}; hub, proxy and services {hub_mb:.0f} MB"
+            f"{'meets' if max(mem) <= 150 else 'misses'}; {beside}"
         )
         available = psutil.virtual_memory().available / 2**20
         print(f"  memory alone would hold about {n_all + int(available / max(mem))} trainees")

@@ -151,7 +151,6 @@ class CourseApp:
         shown_before = [key for key in _instances if key not in self._shell]
         out = w.Output(layout=w.Layout(width="100%"))
         self.content.children = (out,)
-        self._close(shown_before)
         with out:
             if found.id != page_id:
                 page.show(
@@ -169,7 +168,8 @@ class CourseApp:
         self.store = page.trainee_store()
         self._refresh_header()
         self._announce(how)
-        _give_back_memory()  # after the page is on its way
+        self._close(shown_before)  # after the page is on its way: it need not wait for this
+        _give_back_memory()
         if self._later:
             _while_reading(self._later)
             self._later = None
