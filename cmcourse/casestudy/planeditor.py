@@ -20,7 +20,7 @@ FIELDS = [  # (field, label, placeholder)
     ("due_date", "Due date", "dd/mm/yyyy"),
 ]
 LABEL = {"description_width": "11em"}
-WIDE = w.Layout(width="95%", max_width="52em")
+WIDE = {"width": "95%", "max_width": "52em"}  # a Layout per widget (see core.render.FULL)
 
 
 class PlanEditor:
@@ -69,7 +69,7 @@ class PlanEditor:
                     placeholder=hint,
                     description=f"{label} ({number}):",
                     style=LABEL,
-                    layout=WIDE,
+                    layout=w.Layout(**WIDE),
                 )
             controls["status"] = w.Dropdown(
                 options=[s.value for s in ActionStatus],

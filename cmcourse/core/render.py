@@ -14,7 +14,15 @@ import ipywidgets as w
 from cmcourse.core.bank import Feedback, check
 from cmcourse.core.safety import safe
 
-FULL = w.Layout(width="100%", max_width="60em")
+# A layout for each widget, never one shared: the course app closes a page's widgets when the
+# page is left, and a Layout made once at import would be closed with the first page using it.
+FULL = {"width": "100%", "max_width": "60em"}
+
+
+def full() -> w.Layout:
+    return w.Layout(**FULL)
+
+
 OnAnswer = Callable[[Any, Any, Feedback], None]
 
 
@@ -40,7 +48,7 @@ class QuestionView:
     ):
         self.question = question
         self.on_answer = on_answer
-        self.feedback = w.HTML(layout=FULL)
+        self.feedback = w.HTML(layout=full())
         self.button = w.Button(
             description="Check my answer",
             button_style="primary",
@@ -51,9 +59,9 @@ class QuestionView:
         self.controls = self.build()
         self.button.on_click(safe(self._show)(self._check))
         prompt = w.HTML(
-            f'<p class="cm-prompt"><strong>{escape(question.prompt)}</strong></p>', layout=FULL
+            f'<p class="cm-prompt"><strong>{escape(question.prompt)}</strong></p>', layout=full()
         )
-        self.widget = w.VBox([prompt, *self.controls, self.button, self.feedback], layout=FULL)
+        self.widget = w.VBox([prompt, *self.controls, self.button, self.feedback], layout=full())
         self.widget.add_class("cm-question")
         if previous is not None:
             self.restore(previous)
@@ -95,7 +103,7 @@ class SingleView(QuestionView):
             options=[(f"{o.id}. {o.text}", o.id) for o in self.question.options],
             value=None,
             description="Answer:",
-            layout=FULL,
+            layout=full(),
             style={"description_width": "initial"},
         )
         return [self.choice]
@@ -112,7 +120,7 @@ class MultipleView(QuestionView):
     def build(self) -> list[w.Widget]:
         self.boxes = {
             o.id: w.Checkbox(
-                description=f"{o.id}. {o.text}", value=False, indent=False, layout=FULL
+                description=f"{o.id}. {o.text}", value=False, indent=False, layout=full()
             )
             for o in self.question.options
         }
@@ -158,7 +166,7 @@ class MatchingView(QuestionView):
                 options=[("choose…", None)] + [(k, k) for k, _ in definitions],
                 value=None,
                 description=p.term,
-                layout=FULL,
+                layout=full(),
                 style={"description_width": "40%"},
             )
             for p in self.question.pairs
@@ -166,7 +174,7 @@ class MatchingView(QuestionView):
         intro = w.HTML(
             f"<p>Definitions:</p><ul>{listing}</ul><p>For each term, choose the "
             "letter of its definition.</p>",
-            layout=FULL,
+            layout=full(),
         )
         return [intro, *self.menus.values()]
 
@@ -195,13 +203,13 @@ class OrderingView(QuestionView):
                 options=options,
                 value=None,
                 description=f"Position {n}",
-                layout=FULL,
+                layout=full(),
                 style={"description_width": "initial"},
             )
             for n in range(1, len(texts) + 1)
         ]
         listing = "".join(f"<li>{escape(texts[k])}</li>" for k in self.question.shuffled)
-        return [w.HTML(f"<p>Items to order:</p><ul>{listing}</ul>", layout=FULL), *self.slots]
+        return [w.HTML(f"<p>Items to order:</p><ul>{listing}</ul>", layout=full()), *self.slots]
 
     def read(self) -> Any:
         order = [s.value for s in self.slots]
@@ -281,16 +289,16 @@ class ReflectionView:
             layout=w.Layout(width="auto"),
         )
         self.status = w.HTML()
-        self.guidance = w.HTML(layout=FULL)
+        self.guidance = w.HTML(layout=full())
         handler = safe(self._show_status)(self._save)
         self.button.on_click(handler)
         self.text.observe(lambda change: handler(), names="value")
         prompt = w.HTML(
             f'<p class="cm-prompt"><strong>Reflection: {escape(reflection.prompt)}</strong></p>',
-            layout=FULL,
+            layout=full(),
         )
         self.widget = w.VBox(
-            [prompt, self.text, w.HBox([self.button, self.status]), self.guidance], layout=FULL
+            [prompt, self.text, w.HBox([self.button, self.status]), self.guidance], layout=full()
         )
         self.widget.add_class("cm-reflection")
         if previous:

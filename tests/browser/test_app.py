@@ -246,3 +246,34 @@ def test_a_trainee_reading_one_page_for_long_keeps_a_working_page(tmp_path, brow
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_every_page_of_the_course_opens_in_the_app_with_no_error(app, browser):
+    """Next, from the introduction to the results: every page of the outline is drawn in the
+    same page and kernel, with its heading, its footer, no error message and no stderr."""
+    _proc, url, _data = app
+    context, page = start(browser)
+    page.goto(url + "?page=intro")
+    shown(page, "Welcome")
+    sign_in(page, "Esther Wanjiru")
+    page.evaluate("window.cmSamePage = true")
+    seen = ["intro"]
+    while page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").first.click()
+        page.wait_for_function(
+            f"!document.body.classList.contains('cm-turning') && !location.search.endsWith("
+            f"'={seen[-1]}')"
+        )
+        page.locator(".cm-app-content .cm-footer").first.wait_for()
+        seen.append(page.url.rsplit("=", 1)[-1])
+        if seen[-1] == "broken":  # the page that fails on purpose (broken_course)
+            continue
+        errors = page.locator(".cm-app-content .cm-error")
+        assert errors.count() == 0, f"{seen[-1]}: {errors.first.inner_text()}"
+        assert page.locator(STDERR).count() == 0, seen[-1]
+        assert page.locator(".cm-app-content h1").count() >= 1, seen[-1]
+    outline = yaml.safe_load((ROOT / "course" / "outline.yaml").read_text(encoding="utf-8"))
+    ids = [p["id"] for part in outline["parts"] for p in part["pages"]]
+    assert seen == ["intro", "broken", *ids[1:]]
+    assert page.evaluate("window.cmSamePage") is True
+    context.close()

@@ -1,0 +1,77 @@
+"""The course app's kernel side (cmcourse/core/app.py), without a browser: how a page's
+notebook is read and run. The browser tests (tests/browser/test_app.py) drive the whole app."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from cmcourse.core import app
+
+
+def notebook(tmp_path, *cells: tuple[str, str]):
+    path = tmp_path / "page.ipynb"
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": kind, "metadata": {}, "source": source}
+                    | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+                    for kind, source in cells
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_page_is_read_as_its_markdown_and_its_calls(tmp_path):
+    path = notebook(
+        tmp_path,
+        ("code", "from cmcourse import course_page, show_figure\nx = 1"),
+        ("markdown", "# A title\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+        ("code", "x + 1"),
+    )
+    first, title, last = app.page_cells(path)
+    assert first.uses == ("course_page", "show_figure") and first.last is None
+    assert "<h1>A title</h1>" in title.html and "<td>2</td>" in title.html
+    assert last.last is not None  # the value of a last expression is shown, as in a notebook
+    assert app.page_cells(path) == (first, title, last)  # read once, until the file changes
+
+
+def test_a_changed_page_is_read_again(tmp_path):
+    path = notebook(tmp_path, ("markdown", "# Before"))
+    assert "Before" in app.page_cells(path)[0].html
+    path.write_text(path.read_text().replace("Before", "After"))
+    os.utime(path, ns=(1, path.stat().st_mtime_ns + 1_000_000))
+    assert "After" in app.page_cells(path)[0].html
+
+
+def test_each_page_runs_in_a_fresh_namespace(tmp_path, capsys):
+    one = notebook(tmp_path, ("code", "secret = 42"))
+    app.run_cells(app.page_cells(one))
+    two = tmp_path / "two.ipynb"
+    two.write_text(one.read_text().replace("secret = 42", "print('secret' in dir())"))
+    app.run_cells(app.page_cells(two))
+    assert capsys.readouterr().out.strip() == "False"
+
+
+def test_no_module_of_the_course_makes_a_widget_when_imported():
+    """The app closes every widget of a page it leaves: a widget made at import time (a shared
+    Layout) would be closed with the first page using it and break every page after."""
+    code = (
+        "import importlib, pkgutil, ipywidgets, cmcourse\n"
+        "from ipywidgets.widgets.widget import _instances\n"
+        "before = len(_instances)\n"
+        "for m in pkgutil.walk_packages(cmcourse.__path__, 'cmcourse.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(len(_instances) - before)\n"
+    )
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert made.stdout.strip() == "0"
