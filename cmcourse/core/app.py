@@ -127,6 +127,13 @@ class CourseApp:
 
     # -- messages from the router ------------------------------------------------------
     def _message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        try:
+            self._answer(content)
+        except Exception as exc:  # the trainee sees a plain message where the page would be
+            self.content.children = (w.HTML(friendly(exc)),)
+            self.router.send({"failed": True})
+
+    def _answer(self, content: dict[str, Any]) -> None:
         if "ping" in content:
             self.router.send({"pong": content["ping"]})
         elif "ready" in content:

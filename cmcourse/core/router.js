@@ -61,6 +61,7 @@ function render({ model, el }) {
   model.on("msg:custom", (msg) => {
     heard();
     if (msg.cookie) document.cookie = msg.cookie;
+    if (msg.failed) document.body.classList.remove("cm-turning");
     if (!msg.shown) return;
     const { page, title, how, address } = msg.shown;
     const url = new URL(address, window.location.href);

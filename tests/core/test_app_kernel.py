@@ -75,3 +75,24 @@ def test_no_module_of_the_course_makes_a_widget_when_imported():
     )
     made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert made.stdout.strip() == "0"
+
+
+def test_a_fault_outside_the_page_still_ends_in_a_plain_message(tmp_path, monkeypatch):
+    """Whatever fails while a page is opened (here: reading who is signed in), the trainee
+    sees a plain message where the page would be, and the browser stops waiting."""
+    from cmcourse.core import page
+
+    monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(page, "ON_SAVED", [])  # the app's hook stays in this test
+    shell = app.CourseApp()
+    sent = []
+    monkeypatch.setattr(shell.router, "send", sent.append)
+
+    def unreadable():
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(page, "trainee_store", unreadable)
+    shell._message(None, {"open": "1.1", "how": "push"}, None)
+    shown = shell.content.children[0].value
+    assert 'class="cm-error"' in shown and "Your saved work is safe" in shown
+    assert "disk gone" not in shown and {"failed": True} in sent
