@@ -192,7 +192,7 @@ def sign_in_box(on_signed_in: Callable[[str], None] | None = None) -> w.Widget:
         placeholder="e.g. Amina Yusuf or TR-014",
         description="Your name or trainee ID:",
         style={"description_width": "initial"},
-        layout=w.Layout(width="30em"),
+        layout=w.Layout(width="30em", max_width="100%"),
     )
     start = w.Button(description="Start", button_style="primary", tooltip="Start the course")
     out = w.Output()
@@ -221,7 +221,9 @@ def sign_in_box(on_signed_in: Callable[[str], None] | None = None) -> w.Widget:
         "<p><strong>Before you start:</strong> type your name or trainee ID. Your "
         "answers are saved as you go, in this browser.</p>"
     )
-    return w.VBox([intro, w.HBox([name, start]), message, out])
+    # On a phone the button goes under the name rather than squeezing it.
+    row = w.HBox([name, start], layout=w.Layout(flex_flow="row wrap", grid_gap="0.4em"))
+    return w.VBox([intro, row, message, out])
 
 
 def break_button(store: ProgressStore, page_id: str) -> w.Widget:
