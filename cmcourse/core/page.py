@@ -178,6 +178,17 @@ class CoursePage:
         for listener in self.on_saved:
             listener()
 
+    @kindly
+    def see(self, page_id: str) -> None:
+        """A link to another page of the course where this page's topic is worked (a short
+        case study from its section page)."""
+        other = self.outline.page(page_id)
+        part = self.outline.part_of(page_id)
+        show(
+            f'<p class="cm-see"><strong>{escape(part.title)}:</strong> '
+            f'<a href="{page_url(other)}">{escape(other.title)} →</a></p>'
+        )
+
     # -- footer -----------------------------------------------------------------------
     def footer(self) -> None:
         show(footer_html(self.page.id))

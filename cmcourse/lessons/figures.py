@@ -577,8 +577,8 @@ SERVICES_DESCRIPTION = Description(
     caption=(
         "Kinds of services in a case plan (section 3.4). Direct services and referrals are "
         "the two kinds section 3.4 names; community-based support, with a dashed border, "
-        "comes from the case planning step in section 1.2. The referral examples are our "
-        "choice: section 3.4 gives none."
+        "comes from the case planning step in section 1.2. Section 3.4 gives no examples of "
+        "referrals: those shown are needs named elsewhere in the course."
     ),
     summary=(
         f"At the top, a box: '{PLAN_HEADING}'. Arrows lead from it down to three boxes, one "
@@ -591,7 +591,7 @@ SERVICES_DESCRIPTION = Description(
         Group(f"{COMMUNITY_HEADING} (dashed border): {COMMUNITY_SUB}", COMMUNITY),
     ),
     note=(
-        "Where the source is ambiguous: section 3.4 gives examples of direct services only. "
+        "Section 3.4 gives examples of direct services only. "
         "The referral examples are needs the course names elsewhere (family tracing in "
         "section 2.2, emergency medical care and legal support in section 2.3) and that are "
         "on the course's case plan form. Community-based programmes are named as a way to "

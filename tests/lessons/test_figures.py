@@ -169,10 +169,11 @@ def test_each_figure_has_a_short_alt_text_and_a_caption(name):
     assert d.caption.strip()
 
 
-def test_the_services_figure_says_where_it_chose(built):
+def test_the_services_figure_says_which_examples_section_3_4_gives(built):
+    """The trainee is told, in the course's voice, that the referral examples are not 3.4's."""
     d = FIGURES["case_plan_services"].description
-    assert "our choice" in d.caption
-    assert "ambiguous" in d.note
+    assert "Section 3.4 gives no examples of referrals" in d.caption
+    assert "Section 3.4 gives examples of direct services only" in d.note
 
 
 @pytest.mark.parametrize("name", sorted(MUST_SHOW))
