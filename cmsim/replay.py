@@ -32,7 +32,7 @@ from cmsim.forms import (
     ServicesProvidedForm,
     SupervisorReview,
 )
-from cmsim.sop import DEFAULT_SOP, SOP, load_sop
+from cmsim.sop import DEFAULT_SOP, SHIPPED, SOP, load_sop, shipped_sop
 
 FORM_OF: dict[str, type[BaseModel]] = {
     "record_consent": ConsentForm,
@@ -110,7 +110,13 @@ def replay(
     if not isinstance(data, dict):
         raise FileProblem(script, ["a case script must have 'code', 'identified' and 'steps'"])
     if sop is None:
-        sop = load_sop(script.parent / data["sop"]) if data.get("sop") else DEFAULT_SOP
+        named = str(data.get("sop") or "")
+        if not named:
+            sop = DEFAULT_SOP
+        elif named in SHIPPED:  # 'guidelines' or 'case-study'
+            sop = shipped_sop(named)
+        else:
+            sop = load_sop(script.parent / named)
     identified = _need(data, "identified", script, 0)
     case = Case.identify(
         code=str(_need(data, "code", script, 0)),

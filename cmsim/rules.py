@@ -281,6 +281,8 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
                 "services until then.",
                 source="Case closure form, 003 §6.A",
             )
+    if sop.file_retention_years is None:  # the agency's protocol or the law: nothing to check
+        return None
     kept_until = add_years(form.date_closed, sop.file_retention_years)
     if form.stored_until < kept_until:
         return Refusal(

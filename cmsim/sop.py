@@ -1,8 +1,15 @@
 """The standard operating procedure (SOP): timelines, ratios and lists a country sets.
 
-The seeds give most timelines "to be contextualised": the defaults below are the seeds',
-and a trainer loads their own SOP from a YAML file (`load_sop`). Each default names its
-source in the seeds.
+Two SOPs ship as data (`cmsim/sops/`), and they must not be confused:
+
+- `GUIDELINES_SOP`, the Inter-Agency Guidelines' own rules (seed 004, the CM 101 e-course;
+  the CPMS): the default, and the class's defaults below;
+- `CASE_STUDY_SOP`, the Nadia case study's SOP (seed 003's form overviews, "to be
+  contextualised"): an example of a contextualised SOP, graded by risk level, used by her case
+  study and the caseload simulator.
+
+A trainer loads their own SOP from a YAML file (`load_sop`): fields left out keep the
+Guidelines'. Each field names its source in the seeds.
 """
 
 from __future__ import annotations
@@ -240,35 +247,45 @@ class SOP(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = "Inter-Agency Case Management Guidelines defaults"
+    name: str = "The Inter-Agency Guidelines"
     # 004 §3.2: initial assessment within 24 hours of identification, 48 hours at most.
     initial_assessment: PeriodText = Field(default_factory=lambda: _p("24 hours"))
     initial_assessment_at_most: PeriodText = Field(default_factory=lambda: _p("48 hours"))
-    # 003 §2.A (assessment form overview). "Immediately, before leaving the child" = same day.
+    # When the comprehensive assessment is started (registration and the initial assessment
+    # come first). 004 §3.2 (CPMS):
+    # within 1 week, whatever the risk level (sooner in emergencies). The case study's SOP
+    # (003 §2.A) grades it: immediately (before leaving the child) / 3 days / 1 week.
     assessment_after_registration: ByRisk[PeriodText] = Field(
         default_factory=lambda: ByRisk[Period](
-            high=_p("immediately"), medium=_p("3 days"), low=_p("1 week")
+            high=_p("1 week"), medium=_p("1 week"), low=_p("1 week")
         )
     )
-    # 003 §3.A (case plan overview).
+    # 004 §3.3: a case plan within 2 weeks of the assessment being completed. The case study's
+    # SOP (003 §3.A): 3 days / 1 week / 2 weeks.
     case_plan_after_assessment: ByRisk[PeriodText] = Field(
         default_factory=lambda: ByRisk[Period](
-            high=_p("3 days"), medium=_p("1 week"), low=_p("2 weeks")
+            high=_p("2 weeks"), medium=_p("2 weeks"), low=_p("2 weeks")
         )
     )
-    # 003 §5.A (follow-up overview): from the moment implementation starts.
+    # 004 §3.2: regular monitoring, e.g. twice a week (high), once a week (medium), once every
+    # two weeks (low); the case study's SOP (003 §5.A) has the same frequencies.
     follow_up: ByRisk[FrequencyText] = Field(
         default_factory=lambda: ByRisk[Frequency](
             high=_f("twice a week"), medium=_f("once a week"), low=_f("once every 2 weeks")
         )
     )
-    # 003 §5.B (review overview): from the moment implementation starts.
+    # Where follow-up starts. 004 §3.2: monitoring begins at the end of the initial assessment
+    # (the registration form holds it); 003 §5.A: once implementation of the plan starts.
+    follow_up_from: Literal["initial assessment", "implementation"] = "initial assessment"
+    # 004 §3.5: a review at least every 3 months, from the start of implementation; "more
+    # frequently in rapidly-changing, high-risk or emergency contexts", by how much the SOP in
+    # force says. The case study's SOP (003 §5.B): 1 month / 2 months / 3 months.
     review: ByRisk[PeriodText] = Field(
         default_factory=lambda: ByRisk[Period](
-            high=_p("1 month"), medium=_p("2 months"), low=_p("3 months")
+            high=_p("3 months"), medium=_p("3 months"), low=_p("3 months")
         )
     )
-    # 003 referral form: priority level for response.
+    # 003 referral form: priority level for response (the Guidelines set no times).
     referral_response: ByRisk[PeriodText] = Field(
         default_factory=lambda: ByRisk[Period](
             high=_p("24 hours"), medium=_p("3 days"), low=_p("1 week")
@@ -278,8 +295,14 @@ class SOP(BaseModel):
     checklist_assessment_within: PeriodText = Field(default_factory=lambda: _p("1 week"))
     checklist_case_plan_within: PeriodText = Field(default_factory=lambda: _p("2 weeks"))
     checklist_review_at_least_every: PeriodText = Field(default_factory=lambda: _p("3 months"))
-    # 004 §3.2 (CPMS): assessment completed within a month.
-    assessment_completed_within: PeriodText = Field(default_factory=lambda: _p("1 month"))
+    # When the comprehensive assessment is completed, after registration. 004 §3.2 (CPMS):
+    # within a month, sooner in emergencies. In the case study's SOP the assessment form's
+    # "when to complete" is the same as its start: immediately / 3 days / 1 week.
+    assessment_completed_within: ByRisk[PeriodText] = Field(
+        default_factory=lambda: ByRisk[Period](
+            high=_p("1 month"), medium=_p("1 month"), low=_p("1 month")
+        )
+    )
     # 003 §2.A: high-risk assessments need supervisor approval; other levels by country.
     assessment_approval_required_for: list[RiskLevel] = Field(
         default_factory=lambda: [RiskLevel.HIGH]
@@ -290,8 +313,10 @@ class SOP(BaseModel):
     feedback_within: PeriodText = Field(default_factory=lambda: _p("3 months"))
     # 003 closure reasons: wait at least 3 months before closing a case no longer contactable.
     not_contactable_wait: PeriodText = Field(default_factory=lambda: _p("3 months"))
-    # Nadia's file is kept until 12/12/2027, five years after closure on 12/12/2022 (003 §6.A).
-    file_retention_years: int = Field(5, ge=0)
+    # 004 §3.6: closed files are stored for a period set by the agency's data protection
+    # protocol or national law: the Guidelines give no number (None: no period to check).
+    # Nadia's agency keeps hers five years, until 12/12/2027 (003 §6.A): the case study's SOP.
+    file_retention_years: int | None = Field(None, ge=0)
     supervision: Supervision = Field(default_factory=Supervision)
     contextualise: Contextualise = Field(default_factory=Contextualise)
 
@@ -299,7 +324,8 @@ class SOP(BaseModel):
         return level in self.assessment_approval_required_for
 
 
-DEFAULT_SOP = SOP()
+SOPS_DIR = Path(__file__).with_name("sops")
+SHIPPED = {"guidelines": "guidelines.yaml", "case-study": "case_study.yaml"}
 
 
 def load_sop(path: str | Path) -> SOP:
@@ -310,6 +336,18 @@ def load_sop(path: str | Path) -> SOP:
     from cmsim.files import load_model
 
     return load_model(path, SOP, "SOP file", empty_ok=True)
+
+
+def shipped_sop(name: str) -> SOP:
+    """One of the SOPs that ship with cmsim: 'guidelines' or 'case-study'."""
+    if name not in SHIPPED:
+        raise KeyError(f"no SOP called {name!r}; the SOPs shipped are {', '.join(SHIPPED)}")
+    return load_sop(SOPS_DIR / SHIPPED[name])
+
+
+GUIDELINES_SOP = shipped_sop("guidelines")
+CASE_STUDY_SOP = shipped_sop("case-study")
+DEFAULT_SOP = GUIDELINES_SOP  # what a page or a call uses when no SOP is named
 
 
 def sop_as_yaml(sop: SOP = DEFAULT_SOP) -> str:

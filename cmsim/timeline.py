@@ -141,7 +141,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
             level = given or file.risk_on(start)
             if not level or level is RiskLevel.NONE:
                 continue
-            period = sop.assessment_after_registration[level]
+            period = sop.assessment_completed_within[level]  # the form is dated when done
             due = period.after(start)
             done = _first_on_or_after(done_dates, start)
             items.append(
@@ -176,8 +176,12 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
         )
 
     begun = implementation_start(file)
+    follow_from = begun
+    if sop.follow_up_from == "initial assessment" and reg:
+        follow_from = reg.date_of_interview  # the registration form holds the initial assessment
+    if follow_from:
+        items += _follow_up_deadlines(file, sop, follow_from, horizon, as_of)
     if begun:
-        items += _follow_up_deadlines(file, sop, begun, horizon, as_of)
         items += _review_deadlines(file, sop, begun, horizon, as_of)
 
     for referral in file.referrals:
@@ -333,7 +337,8 @@ def upcoming(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
 
 def retention_date(file: CaseFile, sop: SOP) -> dt.date | None:
     end = case_end(file)
-    return add_years(end, sop.file_retention_years) if end else None
+    years = sop.file_retention_years
+    return add_years(end, years) if end and years is not None else None
 
 
 def plan_ahead(level: RiskLevel, registered_on: dt.date, sop: SOP) -> list[tuple[str, str, str]]:
@@ -341,20 +346,37 @@ def plan_ahead(level: RiskLevel, registered_on: dt.date, sop: SOP) -> list[tuple
     SOP allows: (what, by when, rule)."""
     if level is RiskLevel.NONE:
         return [("Case closure", fmt(registered_on), "no risk: the case may be closed")]
-    assess = sop.assessment_after_registration[level]
-    assessed = assess.after(registered_on)
+    started = sop.assessment_after_registration[level]
+    complete = sop.assessment_completed_within[level]
+    assessed = complete.after(registered_on)
     plan = sop.case_plan_after_assessment[level]
     planned = plan.after(assessed)
     review = sop.review[level]
     follow = sop.follow_up[level]
+    of_registration = " of registration"
     return [
         (
-            "Comprehensive assessment",
-            fmt(assessed),
-            _within(assess) + (" of registration" if assess.amount else ""),
+            "Initial assessment",
+            fmt(sop.initial_assessment.after(registered_on)),
+            f"within {sop.initial_assessment} of identification and registration, "
+            f"{sop.initial_assessment_at_most} at most",
         ),
-        ("Case plan agreed", fmt(planned), f"within {plan} of the assessment"),
-        ("Follow-up", f"from {fmt(planned)}", f"{follow}, once implementation starts"),
+        (
+            "Comprehensive assessment started",
+            fmt(started.after(registered_on)),
+            _within(started) + (of_registration if started.amount else ""),
+        ),
+        (
+            "Comprehensive assessment completed",
+            fmt(assessed),
+            _within(complete) + (of_registration if complete.amount else ""),
+        ),
+        ("Case plan agreed", fmt(planned), f"within {plan} of the assessment being completed"),
+        (
+            ("Follow-up", f"from {fmt(registered_on)}", f"{follow}, from the initial assessment")
+            if sop.follow_up_from == "initial assessment"
+            else ("Follow-up", f"from {fmt(planned)}", f"{follow}, once implementation starts")
+        ),
         (
             "First case review",
             fmt(review.after(planned)),

@@ -18,7 +18,7 @@ from cmsim.forms import (
     ServicesProvidedForm,
     SupervisorReview,
 )
-from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.sop import CASE_STUDY_SOP, SOP
 
 D0 = dt.date(2022, 9, 5)
 CW = "caseworker"
@@ -181,7 +181,9 @@ def closure(n: int, **kw: Any) -> ClosureForm:
     return ClosureForm.model_validate(data | kw)
 
 
-def implementing_case(sop: SOP = DEFAULT_SOP) -> Case:
+def implementing_case(sop: SOP = CASE_STUDY_SOP) -> Case:
+    """A high-risk case being implemented, under a risk-graded SOP (the case study's unless
+    another is given)."""
     """A high-risk case with an approved plan, implementation started on day 2."""
     case = Case.identify("CM-T-1", D0, CW, sop=sop)
     case.record_consent(consent(), CW)

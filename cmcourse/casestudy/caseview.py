@@ -86,7 +86,7 @@ def deadlines_html(case: Case, as_of: dt.date) -> str:
         for d in deadlines(case.file, case.sop, as_of)
     ]
     return table_html(
-        f"Deadlines under the SOP '{case.sop.name}'",
+        f"Deadlines under {case.sop.name}",
         ["What", "Due", "Done", "Result", "Rule"],
         rows,
         raw=True,

@@ -337,7 +337,12 @@ class Computed(_Question):
     compute: str = Field(description="Name of a function in cmcourse.core.computed")
     arguments: dict[str, Any] = Field(default_factory=dict)
     answer_kind: Literal["date", "number"]
-    explanation: str = Field(description="Why, in the guidelines' terms; {answer} is filled in")
+    explanation: str = Field(description="Why, naming whose rule it is; {answer} is filled in")
+    sop: Literal["case-study"] | None = Field(
+        None,
+        description="None: the SOP in force (the Guidelines', unless a trainer's replaces it); "
+        "'case-study': the Nadia case study's SOP, an example of a contextualised SOP",
+    )
 
     @model_validator(mode="after")
     def _known_function(self) -> Computed:
@@ -357,8 +362,10 @@ class Computed(_Question):
     def expected(self) -> Any:
         """The answer as cmsim computes it (a date or a number)."""
         from cmcourse.core.computed import FUNCTIONS
+        from cmsim.sop import shipped_sop
 
-        return FUNCTIONS[self.compute](**self.arguments)
+        sop = shipped_sop(self.sop) if self.sop else None
+        return FUNCTIONS[self.compute](**self.arguments, sop=sop)
 
     def right_answer(self) -> Any:
         from cmsim.dates import fmt

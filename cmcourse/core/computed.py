@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from cmsim.dates import parse_day_first
+from cmsim.dates import add_years, parse_day_first
+from cmsim.errors import CmsimError
 from cmsim.sop import DEFAULT_SOP, SOP
 from cmsim.vocab import RiskLevel
 
@@ -33,8 +34,13 @@ def review_due(risk: str, start: str, sop: SOP | None = None) -> dt.date:
 
 
 def file_kept_until(closed: str, sop: SOP | None = None) -> dt.date:
-    closed_on = parse_day_first(closed)
-    return closed_on.replace(year=closed_on.year + _sop(sop).file_retention_years)
+    years = _sop(sop).file_retention_years
+    if years is None:
+        raise CmsimError(
+            f"{_sop(sop).name} set no period for keeping closed files: it is the agency's data "
+            "protection protocol or national law that sets it."
+        )
+    return add_years(parse_day_first(closed), years)
 
 
 def caseworkers_needed(cases: int, sop: SOP | None = None) -> int:

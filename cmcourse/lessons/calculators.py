@@ -12,7 +12,7 @@ from cmcourse.core.safety import safe
 from cmcourse.html.parts import table_html
 from cmcourse.html.theme import STYLE
 from cmsim.dates import parse_day_first
-from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.sop import CASE_STUDY_SOP, DEFAULT_SOP, GUIDELINES_SOP, SOP
 from cmsim.supervision.staffing import staffing_for, team_findings
 from cmsim.timeline import plan_ahead
 from cmsim.vocab import RiskLevel
@@ -46,8 +46,21 @@ BUDGET_ITEMS = [  # 004 §2.3, Financial Resources
 ]
 
 
-def deadline_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
-    """Pick a risk level and a registration date: see every deadline under the SOP."""
+def deadline_widget(sop: SOP | None = None) -> w.VBox:
+    """Pick a risk level and a registration date: see every deadline, under the Guidelines'
+    timelines or under the Nadia case study's SOP, an example of a contextualised one (a
+    trainer's own SOP, when given, comes first)."""
+    sops: list[SOP] = []
+    for one in (sop or GUIDELINES_SOP, GUIDELINES_SOP, CASE_STUDY_SOP):
+        if one not in sops:
+            sops.append(one)
+    which = w.Dropdown(
+        options=[(s.name, s) for s in sops],
+        value=sops[0],
+        description="Timelines:",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="34em", max_width="100%"),
+    )
     risk = w.Dropdown(
         options=[(r.value, r) for r in RiskLevel],
         value=RiskLevel.HIGH,
@@ -72,15 +85,17 @@ def deadline_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
         except ValueError:
             out.value = '<p role="status">Write the date as dd/mm/yyyy, for example 05/09/2022.</p>'
             return
-        rows = plan_ahead(risk.value, day, sop)
+        chosen: SOP = which.value
+        rows = plan_ahead(risk.value, day, chosen)
         out.value = STYLE + table_html(
-            f"Deadlines under the SOP “{sop.name}”", ["What", "By", "Rule"], [list(r) for r in rows]
+            f"Deadlines under {chosen.name}", ["What", "By", "Rule"], [list(r) for r in rows]
         )
 
-    risk.observe(update, names="value")
-    date.observe(update, names="value")
+    for control in (which, risk, date):
+        control.observe(update, names="value")
     update()
-    return w.VBox([w.HTML("<p><strong>Deadline calculator</strong></p>"), risk, date, out])
+    title = w.HTML("<p><strong>Deadline calculator</strong></p>")
+    return w.VBox([title, which, risk, date, out])
 
 
 def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
@@ -167,7 +182,7 @@ def budget_widget() -> w.VBox:
     )
 
 
-def deadline_calculator(sop: SOP = DEFAULT_SOP) -> None:
+def deadline_calculator(sop: SOP | None = None) -> None:
     display(deadline_widget(sop))
 
 

@@ -39,7 +39,7 @@ from cmsim.caseload.indicators import (
     monthly_series,
 )
 from cmsim.caseload.simulator import Scenario, SimParams, SimulationResult, simulate
-from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.sop import CASE_STUDY_SOP, SOP
 
 START = dt.date(2022, 1, 1)
 SHOWN = "2023"  # the year the dashboards show; 2022 fills the programme up
@@ -129,7 +129,7 @@ class DashboardData:
     panels: list[Panel]
 
 
-def run(letter: str, sop: SOP = DEFAULT_SOP) -> SimulationResult:
+def run(letter: str, sop: SOP = CASE_STUDY_SOP) -> SimulationResult:
     """The simulation behind a dashboard (seeded: the same run every time)."""
     board = _board(letter)
     params = SimParams(**SETTINGS, scenario=board.scenario)
@@ -231,11 +231,11 @@ def _data(letter: str, sop: SOP) -> DashboardData:
 
 @cache
 def _default_data(letter: str) -> DashboardData:
-    return _data(letter, DEFAULT_SOP)
+    return _data(letter, CASE_STUDY_SOP)
 
 
 def dashboard_data(letter: str, sop: SOP | None = None) -> DashboardData:
-    """A dashboard's figures; under the default SOP each is simulated once and kept."""
+    """A dashboard's figures; under the case study's SOP each is simulated once and kept."""
     _board(letter)
     return _default_data(letter) if sop is None else _data(letter, sop)
 
@@ -325,12 +325,12 @@ def _digest() -> str:
     from cmsim.caseload import indicators, simulator
 
     return source_digest(
-        simulator, indicators, sys.modules[__name__], extra=DEFAULT_SOP.model_dump_json()
+        simulator, indicators, sys.modules[__name__], extra=CASE_STUDY_SOP.model_dump_json()
     )
 
 
 def dashboard_html(letter: str, sop: SOP | None = None) -> str:
-    """A dashboard as HTML; under the default SOP drawn once per machine and kept."""
+    """A dashboard as HTML; under the case study's SOP drawn once per machine and kept."""
     if sop is not None:
         return _dashboard_html(letter, sop)
     _board(letter)

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cmsim.dates import DayFirstDate
 from cmsim.errors import CmsimError
-from cmsim.sop import DEFAULT_SOP, SOP, Period
+from cmsim.sop import CASE_STUDY_SOP, SOP, Period
 from cmsim.vocab import ClosureReason, RiskLevel, ServiceType
 
 __all__ = [
@@ -333,7 +333,7 @@ class SimulationResult:
     params: SimParams
     events: list[Event]
     seed: int | None = None
-    sop: SOP = field(default=DEFAULT_SOP)
+    sop: SOP = field(default=CASE_STUDY_SOP)  # risk-graded: the case study's SOP
 
     def __repr__(self) -> str:
         # The log can hold hundreds of thousands of events: never print them all.
@@ -407,7 +407,7 @@ class _Simulation:
             return cache[period]
 
         risks = _RISKS[:3]
-        self.assess_due = [table(sop.assessment_after_registration[r]) for r in risks]
+        self.assess_due = [table(sop.assessment_completed_within[r]) for r in risks]
         self.plan_due = [table(sop.case_plan_after_assessment[r]) for r in risks]
         self.review_due = [table(sop.review[r]) for r in risks]
         self.response_due = [table(sop.referral_response[r]) for r in risks]
@@ -716,7 +716,7 @@ class _Simulation:
 def simulate(
     params: SimParams,
     *,
-    sop: SOP = DEFAULT_SOP,
+    sop: SOP = CASE_STUDY_SOP,
     seed: int | None = None,
     rng: random.Random | None = None,
 ) -> SimulationResult:

@@ -24,11 +24,12 @@ from builders import (
 
 from cmsim import Case, CaseStatus, RiskLevel, RuleViolation
 from cmsim.forms import ConsentForm
+from cmsim.sop import CASE_STUDY_SOP, GUIDELINES_SOP
 from cmsim.vocab import AuthorisationGround
 
 
 def new_case() -> Case:
-    return Case.identify("CM-T-1", D0, CW)
+    return Case.identify("CM-T-1", D0, CW, sop=CASE_STUDY_SOP)
 
 
 def refused(action, *args) -> RuleViolation:
@@ -264,10 +265,20 @@ def test_closing_an_uncontactable_child_waits_three_months():
 
 
 def test_a_closed_file_is_kept_for_the_sop_period():
+    """Nadia's agency keeps closed files five years: a shorter keep is refused under its SOP."""
     case = implementing_case()
     form = closure(30)
     short = form.model_copy(update={"stored_until": form.date_closed.replace(year=2024)})
     assert "5 years" in str(refused(case.close, short, CW))
+
+
+def test_the_guidelines_set_no_retention_period_so_closure_is_not_refused_for_it():
+    """No period is the Guidelines' own (004 §3.6): the agency's protocol or the law sets it."""
+    case = implementing_case(GUIDELINES_SOP)
+    form = closure(30)
+    short = form.model_copy(update={"stored_until": form.date_closed.replace(year=2024)})
+    case.close(short, CW)
+    assert case.status is CaseStatus.CLOSED
 
 
 def test_reopening_keeps_the_whole_history_and_asks_for_a_new_assessment():

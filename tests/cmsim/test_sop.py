@@ -1,4 +1,5 @@
-"""The SOP: the seeds' defaults, loadable from a trainer's YAML, with plain errors."""
+"""The SOPs: the Guidelines' (the default) and the Nadia case study's, both shipped as data; a
+trainer's own loadable from YAML, with plain errors."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import datetime as dt
 import pytest
 
 from cmsim import DEFAULT_SOP, FileProblem, RiskLevel, load_sop
-from cmsim.sop import sop_as_yaml
+from cmsim.sop import CASE_STUDY_SOP, GUIDELINES_SOP, SOP, shipped_sop, sop_as_yaml
 
 H, M, L = RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
 DAY = dt.date(2022, 9, 5)
 
 
-def test_default_timelines_are_the_seed_form_overviews():
-    s = DEFAULT_SOP
+def test_the_case_study_sop_is_the_nadia_form_overviews():
+    """Seed 003's overviews, graded by risk level: Nadia's agency's SOP, an example."""
+    s = CASE_STUDY_SOP
     assert [s.assessment_after_registration[r].days for r in (H, M, L)] == [0, 3, 7]
     assert [s.case_plan_after_assessment[r].days for r in (H, M, L)] == [3, 7, 14]
     assert [(s.follow_up[r].times, s.follow_up[r].every.days) for r in (H, M, L)] == [
@@ -28,6 +30,36 @@ def test_default_timelines_are_the_seed_form_overviews():
         dt.date(2022, 12, 5),
     ]
     assert [s.referral_response[r].days for r in (H, M, L)] == [1, 3, 7]
+    assert s.follow_up_from == "implementation" and s.file_retention_years == 5
+
+
+def test_the_default_sop_is_the_guidelines_own_rules():
+    """Seed 004: the initial assessment within 24 hours (48 at most); the comprehensive one
+    started within a week and completed within a month, the plan within 2 weeks of it, whatever
+    the risk level; follow-up from the initial assessment; a review at least every 3 months;
+    no retention period of the Guidelines' own."""
+    s = DEFAULT_SOP
+    assert s == GUIDELINES_SOP == SOP()  # the shipped file says what the class's defaults say
+    assert (s.initial_assessment.days, s.initial_assessment_at_most.days) == (1, 2)
+    assert {s.assessment_after_registration[r].days for r in (H, M, L)} == {7}
+    assert {s.assessment_completed_within[r].after(DAY) for r in (H, M, L)} == {
+        dt.date(2022, 10, 5)
+    }
+    assert {s.case_plan_after_assessment[r].days for r in (H, M, L)} == {14}
+    assert [(s.follow_up[r].times, s.follow_up[r].every.days) for r in (H, M, L)] == [
+        (2, 7),
+        (1, 7),
+        (1, 14),
+    ]
+    assert s.follow_up_from == "initial assessment"
+    assert {s.review[r].after(DAY) for r in (H, M, L)} == {dt.date(2022, 12, 5)}
+    assert s.file_retention_years is None
+
+
+def test_a_shipped_sop_is_named_and_an_unknown_name_is_refused():
+    assert shipped_sop("case-study") == CASE_STUDY_SOP
+    with pytest.raises(KeyError, match="guidelines, case-study"):
+        shipped_sop("nadia")
 
 
 def test_default_staffing_and_closure_numbers():
@@ -44,7 +76,7 @@ def test_default_staffing_and_closure_numbers():
         s.supervision.file_reviews_per_caseworker_month_max,
     ) == (3, 5)
     assert s.post_closure_visit_within.after(dt.date(2022, 12, 12)) == dt.date(2023, 3, 12)
-    assert s.file_retention_years == 5
+    assert s.file_retention_years is None
 
 
 def test_a_risk_level_of_none_has_no_timeline():

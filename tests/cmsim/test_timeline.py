@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from cmsim import Case, RiskLevel
 from cmsim.dates import add_months
-from cmsim.sop import DEFAULT_SOP, Period
+from cmsim.sop import CASE_STUDY_SOP, Period
 from cmsim.timeline import DeadlineKind, deadlines, overdue, upcoming
 
 LEVELS = st.sampled_from([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW])
@@ -49,10 +49,10 @@ def test_months_are_calendar_months_clamped_to_the_month_end(start, months):
 
 @given(LEVELS, st.integers(0, 20))
 def test_the_assessment_deadline_is_registration_plus_the_sop_period(level, late):
-    case = Case.identify("CM-H", D0, CW)
+    case = Case.identify("CM-H", D0, CW, sop=CASE_STUDY_SOP)
     case.record_consent(consent(), CW)
     case.register(registration(risk_level=level.value), CW)
-    due = DEFAULT_SOP.assessment_after_registration[level].after(D0)
+    due = CASE_STUDY_SOP.assessment_after_registration[level].after(D0)
     case.assess(assessment(n=(due - D0).days + late, risk_level=level.value), CW)
     (item,) = [d for d in deadlines(case.file, case.sop, day(60)) if "Comprehensive" in d.what]
     assert item.due == due
@@ -61,7 +61,7 @@ def test_the_assessment_deadline_is_registration_plus_the_sop_period(level, late
 
 
 def test_a_deadline_not_met_is_due_before_its_date_and_overdue_after():
-    case = Case.identify("CM-H", D0, CW)
+    case = Case.identify("CM-H", D0, CW, sop=CASE_STUDY_SOP)
     case.record_consent(consent(), CW)
     case.register(registration(risk_level="Medium"), CW)
     assert [d.what for d in upcoming(case.file, case.sop, day(2))] == [

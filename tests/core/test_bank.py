@@ -66,12 +66,13 @@ def test_an_ordering_answer_says_which_positions_are_wrong():
 
 def test_a_computed_answer_follows_the_sop_in_force():
     from cmcourse.core.computed import case_plan_due
-    from cmsim.sop import SOP
+    from cmsim.sop import CASE_STUDY_SOP, SOP
 
     sop = SOP.model_validate(
         {"case_plan_after_assessment": {"high": "1 day", "medium": "1 week", "low": "2 weeks"}}
     )
-    assert fmt(case_plan_due("High", "06/09/2022")) == "09/09/2022"
+    assert fmt(case_plan_due("High", "06/09/2022")) == "20/09/2022"  # the Guidelines: 2 weeks
+    assert fmt(case_plan_due("High", "06/09/2022", sop=CASE_STUDY_SOP)) == "09/09/2022"  # 3 days
     assert fmt(case_plan_due("High", "06/09/2022", sop=sop)) == "07/09/2022"
 
 

@@ -5,32 +5,60 @@ from __future__ import annotations
 import datetime as dt
 
 from cmcourse.lessons.calculators import budget_widget, deadline_widget, staffing_widget
-from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.sop import CASE_STUDY_SOP, GUIDELINES_SOP, SOP
 from cmsim.timeline import plan_ahead
 from cmsim.vocab import RiskLevel
 
 
-def test_plan_ahead_chains_the_sop_deadlines_for_nadia():
+def test_plan_ahead_chains_the_case_study_sop_deadlines_for_nadia():
     rows = {
-        what: by for what, by, _ in plan_ahead(RiskLevel.HIGH, dt.date(2022, 9, 5), DEFAULT_SOP)
+        what: by for what, by, _ in plan_ahead(RiskLevel.HIGH, dt.date(2022, 9, 5), CASE_STUDY_SOP)
     }
-    assert rows["Comprehensive assessment"] == "05/09/2022"
+    assert rows["Comprehensive assessment completed"] == "05/09/2022"
     assert rows["Case plan agreed"] == "08/09/2022"
     assert rows["First case review"] == "08/10/2022"
 
 
-def test_the_deadline_calculator_follows_the_risk_level_and_the_sop():
+def test_plan_ahead_under_the_guidelines_starts_and_completes_the_assessment():
+    """Seed 004: initial assessment within 24 hours, the comprehensive one started within a
+    week and completed within a month, the plan within 2 weeks of it, follow-up from the
+    initial assessment, whatever the risk level."""
+    rows = {
+        what: (by, rule)
+        for what, by, rule in plan_ahead(RiskLevel.HIGH, dt.date(2022, 9, 5), GUIDELINES_SOP)
+    }
+    assert rows["Initial assessment"][0] == "06/09/2022"
+    assert rows["Comprehensive assessment started"][0] == "12/09/2022"
+    assert rows["Comprehensive assessment completed"][0] == "05/10/2022"
+    assert rows["Case plan agreed"][0] == "19/10/2022"
+    assert rows["Follow-up"] == (
+        "from 05/09/2022",
+        "at least twice a week, from the initial assessment",
+    )
+
+
+def test_the_deadline_calculator_shows_both_sops_and_follows_the_choice():
     box = deadline_widget()
-    _, risk, date, out = box.children
-    assert "08/09/2022" in out.value
+    _, which, risk, date, out = box.children
+    assert "Deadlines under The Inter-Agency Guidelines" in out.value and "19/10/2022" in out.value
+    which.value = CASE_STUDY_SOP
+    assert "an example of a contextualised SOP" in out.value and "08/09/2022" in out.value
     risk.value = RiskLevel.LOW
     assert "12/09/2022" in out.value and "26/09/2022" in out.value
     date.value = "2022-09-05"
     assert "dd/mm/yyyy" in out.value
     strict = SOP.model_validate(
-        {"case_plan_after_assessment": {"high": "1 day", "medium": "3 days", "low": "1 week"}}
+        {
+            "name": "Country X",
+            "case_plan_after_assessment": {"high": "1 day", "medium": "3 days", "low": "1 week"},
+        }
     )
-    assert "06/09/2022" in deadline_widget(strict).children[3].value
+    mine = deadline_widget(strict)
+    assert "Country X" in mine.children[4].value and "06/10/2022" in mine.children[4].value
+    assert [name for name, _ in mine.children[1].options][1:] == [
+        GUIDELINES_SOP.name,
+        CASE_STUDY_SOP.name,
+    ]
 
 
 def test_the_staffing_calculator_names_what_a_team_breaks():

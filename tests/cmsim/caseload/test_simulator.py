@@ -25,7 +25,7 @@ from cmsim.caseload.simulator import (
     SimulationResult,
     simulate,
 )
-from cmsim.sop import DEFAULT_SOP, SOP
+from cmsim.sop import CASE_STUDY_SOP, SOP
 from cmsim.vocab import ClosureReason, RiskLevel, ServiceType
 
 SMALL = SimParams(days=60, arrivals_per_day=1.0)
@@ -34,7 +34,7 @@ RUN = {"days": 240, "arrivals_per_day": 1.0}
 SEED = 11
 
 
-def run(scenario: Scenario = Scenario.BASELINE, sop: SOP = DEFAULT_SOP) -> Indicators:
+def run(scenario: Scenario = Scenario.BASELINE, sop: SOP = CASE_STUDY_SOP) -> Indicators:
     return compute_indicators(simulate(SimParams(**RUN, scenario=scenario), sop=sop, seed=SEED))
 
 
@@ -212,9 +212,9 @@ def test_new_case_goes_to_the_caseworker_with_fewest_open_cases(
 
 
 def test_deadlines_come_from_the_sop_passed_in() -> None:
-    """Assessment deadlines follow sop.assessment_after_registration by risk level."""
+    """Assessment deadlines follow sop.assessment_completed_within by risk level."""
     sop = SOP.model_validate(
-        {"assessment_after_registration": {"high": "2 days", "medium": "5 days", "low": "9 days"}}
+        {"assessment_completed_within": {"high": "2 days", "medium": "5 days", "low": "9 days"}}
     )
     result = simulate(SMALL, sop=sop, seed=2)
     risk = {e.case: e.detail[0] for e in result.events if e.kind == "case_registered"}
