@@ -263,6 +263,22 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
             happened="this case has no case plan.",
             todo="Choose the reason that applies (e.g. no further action required).",
         )
+    if form.reason is ClosureReason.TURNED_18:
+        born = file.registration.child.dob if file.registration else None
+        if born is None or add_years(born, 18) > form.date_closed:
+            return Refusal(
+                rule="Closing because the child has turned 18",
+                expected="The child is 18 on the day of closure, by the date of birth on file.",
+                happened=(
+                    "the registration form has no date of birth."
+                    if born is None
+                    else f"the child was born on {fmt(born)} and turns 18 on "
+                    f"{fmt(add_years(born, 18))}, after the closure date {fmt(form.date_closed)}."
+                ),
+                todo="Record the date of birth (estimated if need be: 01 January of the year) or "
+                "choose the reason that applies; before 18, plan the transition with the child.",
+                source="Case closure form, 003 §6.A; 004 §3.6",
+            )
     if form.reason is ClosureReason.NOT_CONTACTABLE:
         last = max(
             [f.date for f in file.follow_ups] + [file.registration.date_of_interview]

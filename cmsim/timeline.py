@@ -217,12 +217,12 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                 kind=DeadlineKind.POST_CLOSURE_VISIT,
             )
         )
-    if reg and (end or sop.feedback_within.after(reg.date_of_interview) <= as_of):
-        # Our reading of "at the end of case management, or after 3 months (whichever is the
-        # shortest period)": due by closure or 3 months after registration, if sooner.
-        due = sop.feedback_within.after(reg.date_of_interview)
-        if end:
-            due = min(due, end)
+    if reg and end:
+        # "At the end of the case management process, or after 3 months (whichever is the
+        # shortest period)" (003 §6.B/6.C), read as: gathered as the case ends, within 3
+        # months of its end at the latest (Nadia's forms of 15/12, three days after closure,
+        # are on time).
+        due = sop.feedback_within.after(end)
         for label, forms in (
             ("child", file.child_feedback),
             ("caregiver", file.caregiver_feedback),
@@ -235,8 +235,7 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
                     due,
                     done,
                     _judge(due, done, as_of),
-                    f"at the end of case management or after {sop.feedback_within}, whichever "
-                    "is sooner",
+                    f"at the end of case management, within {sop.feedback_within} of it",
                     kind=DeadlineKind.FEEDBACK,
                 )
             )

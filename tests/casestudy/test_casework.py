@@ -281,3 +281,15 @@ def test_a_step_page_shows_the_file_up_to_that_step_only():
     attempt = attempt_with({consent.id: ["a"]})
     assert 'role="alert"' not in step_html(attempt, "3")
     assert 'role="alert"' in step_html(attempt, "4")
+
+
+def test_nadias_feedback_forms_three_days_after_closure_are_on_time():
+    """'At the end of the process, or after 3 months, whichever is shorter': the forms of
+    15/12, three days after the closure of 12/12, are not late."""
+    from cmsim.timeline import deadlines
+
+    case = casework.reference_case()
+    feedback = [
+        d for d in deadlines(case.file, case.sop, casework.as_of(case)) if "Feedback" in d.what
+    ]
+    assert len(feedback) == 2 and {d.status for d in feedback} == {"met"}

@@ -25,7 +25,7 @@ from builders import (
 from cmsim import Case, CaseStatus, RiskLevel, RuleViolation
 from cmsim.forms import ConsentForm
 from cmsim.sop import CASE_STUDY_SOP, GUIDELINES_SOP
-from cmsim.vocab import AuthorisationGround
+from cmsim.vocab import AuthorisationGround, ClosureReason
 
 
 def new_case() -> Case:
@@ -346,3 +346,14 @@ def test_refusal_messages_carry_rule_expectation_fact_and_advice():
     assert text.startswith("Consent before registration: ")
     assert " But " in text and "What to do:" in text
     assert "Traceback" not in text and "None" not in text
+
+
+def test_a_turned_18_closure_is_checked_against_the_date_of_birth():
+    """Amal, born 01/01/2010, is 12 in 2022: 'turned 18' is refused with her dates; the goal
+    met is not."""
+    case = implementing_case()
+    turned_18 = next(r for r in ClosureReason if r.name == "TURNED_18")
+    refusal = str(refused(case.close, closure(30, reason=turned_18.value), CW))
+    assert "01/01/2010" in refusal and "01/01/2028" in refusal
+    case.close(closure(30), CW)
+    assert case.status is CaseStatus.CLOSED

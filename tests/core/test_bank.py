@@ -124,3 +124,18 @@ def test_the_right_answer_has_the_form_an_assignment_accepts(q):
     assert is_right(form["kind"], q.right_answer(), q.right_answer())
     ids = [v for key, values in form.items() if key != "kind" for v in values]
     assert all(f'"{i}"' in q.assignment_help() for i in ids) and q.how_to_answer
+
+
+def test_a_file_closed_on_a_leap_day_is_kept_to_the_last_day_of_february():
+    from cmcourse.core.computed import file_kept_until
+    from cmsim.sop import CASE_STUDY_SOP
+
+    assert fmt(file_kept_until("29/02/2024", sop=CASE_STUDY_SOP)) == "28/02/2029"
+
+
+def test_the_guidelines_set_no_retention_period_and_say_who_does():
+    from cmcourse.core.computed import file_kept_until
+    from cmsim.errors import CmsimError
+
+    with pytest.raises(CmsimError, match="protocol or national law"):
+        file_kept_until("15/11/2023")
