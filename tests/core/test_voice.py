@@ -42,8 +42,9 @@ def trainee_texts():
         for path in sorted((ROOT / folder).rglob("*.ipynb")):
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
             for n, cell in enumerate(cells):
-                if cell["cell_type"] == "markdown":
-                    yield f"{path.relative_to(ROOT)} cell {n}", "".join(cell["source"])
+                if cell["cell_type"] == "markdown":  # an HTML comment is for authors: not shown
+                    text = re.sub(r"<!--.*?-->", "", "".join(cell["source"]), flags=re.DOTALL)
+                    yield f"{path.relative_to(ROOT)} cell {n}", text
     for bank in load_bank().values():
         for item in [*bank.questions, *bank.reflections]:
             for text in _strings(item.model_dump(mode="json")):
