@@ -4,20 +4,24 @@ file, answered back by cmsim's rules, compared with the seed's, plotted, checked
 from __future__ import annotations
 
 import threading
+from functools import cache
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as w
 from IPython.display import HTML, display
+from pydantic import BaseModel, ConfigDict, Field
 
 from cmcourse.casestudy import casework
 from cmcourse.casestudy.casefigures import feedback_chart, timeline
+from cmcourse.core.paths import CASESTUDIES
 from cmcourse.core.safety import friendly, safe
 from cmcourse.html.forms import form_html
 from cmcourse.html.parts import download_link, table_html
 from cmcourse.html.printable import to_html, to_pdf, to_pdf_apart
 from cmcourse.html.theme import STYLE
 from cmsim.checklist import evaluate
+from cmsim.files import load_model
 
 NOT_SIGNED_IN = (
     "<p>Sign in at the top of the page: your decisions then build your own copy of Nadia's "
@@ -103,11 +107,54 @@ def your_file(page: Any, step: str) -> None:
         display(HTML(friendly(exc)))
 
 
+class FormOverview(BaseModel):
+    """The overview that opens a form of the case study: its step, core or supplementary, when
+    to complete it, who completes it, its purpose (seed 003, word for word)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    form: str
+    page: str = Field(description="The Nadia step page that shows it: '1' to '6'")
+    step: str
+    kind: Literal["Core form", "Supplementary form"]
+    when: str
+    who: str
+    purpose: str
+
+
+class FormOverviews(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    forms: list[FormOverview]
+
+
+@cache
+def form_overviews() -> list[FormOverview]:
+    return load_model(OVERVIEWS, FormOverviews, "form overviews").forms
+
+
+def overviews_html(step: str) -> str:
+    """The overviews of the forms of this step, each as a small table."""
+    return "".join(
+        table_html(
+            f"{o.form}: overview",
+            ["Item", "What the case study's overview says"],
+            [
+                ["Case management step", o.step],
+                ["Core or supplementary", o.kind],
+                ["When to complete", o.when],
+                ["Who should complete", o.who],
+                ["Purpose of the form", o.purpose],
+            ],
+        )
+        for o in form_overviews()
+        if o.page == step
+    )
+
+
 def reference_forms(step: str) -> None:
-    """Show the forms the caseworker filled in at this step (seed 003)."""
+    """Show the overviews of this step's forms, then the forms the caseworker filled in."""
     try:
         file = casework.reference_case().file
-        html = "".join(
+        html = overviews_html(step) + "".join(
             form_html(found, title)
             for title, form in casework.STEP_FORMS[step]
             if (found := casework.form_in(file, form)) is not None
@@ -137,6 +184,9 @@ def checklist_comparison_html(yours: Any, reference: Any) -> str:
         ["Item", "Checklist question", "Your file", "Seed's file"],
         rows,
     )
+
+
+OVERVIEWS = CASESTUDIES / "nadia" / "form_overviews.yaml"
 
 
 def whole_file(page: Any) -> None:

@@ -107,3 +107,17 @@ def test_a_script_that_breaks_a_rule_says_which_step(tmp_path):
         path.unlink()
     assert "step 4 (plan)" in str(info.value)
     assert info.value.refusal.rule == "Supervisor approval of the assessment"
+
+
+def test_each_step_shows_the_overviews_of_its_forms_as_the_case_study_gives_them():
+    """Seed 003 opens each of its 11 forms with an overview: step, core or supplementary, when
+    to complete, who completes, purpose."""
+    from cmcourse.casestudy.nadia import form_overviews, overviews_html
+
+    assert len(form_overviews()) == 11
+    assert {o.page for o in form_overviews()} == {"1", "2", "3", "4", "5", "6"}
+    first = overviews_html("1")
+    assert "1.A Consent &amp; assent form: overview" in first
+    assert "A separate form should be completed for the child and the parent/guardian." in first
+    closing = overviews_html("6")
+    assert closing.count("Supplementary form") == 2 and "through an interview" in closing
