@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 from cmsim import Case
@@ -193,3 +195,23 @@ def implementing_case(sop: SOP = CASE_STUDY_SOP) -> Case:
     case.plan(plan(), CW)
     case.approve_plan(review_ok(2), SUP)
     return case
+
+
+def write_notebook(path: Path, *cells: tuple[str, str]) -> Path:
+    """A notebook of ('markdown' | 'code', source) cells, as the course's pages are written."""
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": kind, "metadata": {}, "source": source}
+                    | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+                    for kind, source in cells
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path

@@ -4,12 +4,12 @@ website (address, Back and Forward, reload, links), with faults kept small."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import pytest
 import yaml
+from builders import write_notebook
 from servers import kernels, start_voila
 
 pytestmark = pytest.mark.browser
@@ -24,27 +24,12 @@ BROKEN_TITLE = "A page whose notebook fails"
 def broken_course(folder: Path) -> Path:
     """The course's outline with one page added after the introduction, whose notebook raises
     half-way (as a page with a mistake in it would)."""
-    notebook = folder / "broken.ipynb"
-    cells = [
+    notebook = write_notebook(
+        folder / "broken.ipynb",
         ("code", 'from cmcourse import course_page\n\npage = course_page("broken")'),
         ("markdown", "# A page whose notebook fails\n\nThe first part of the page is shown."),
         ("code", "1 / 0"),
         ("markdown", "This part is never reached."),
-    ]
-    notebook.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {"cell_type": kind, "metadata": {}, "source": source}
-                    | ({"outputs": [], "execution_count": None} if kind == "code" else {})
-                    for kind, source in cells
-                ],
-                "metadata": {},
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        ),
-        encoding="utf-8",
     )
     outline = yaml.safe_load((ROOT / "course" / "outline.yaml").read_text(encoding="utf-8"))
     outline["parts"][0]["pages"].append(

@@ -3,32 +3,17 @@ notebook is read and run. The browser tests (tests/browser/test_app.py) drive th
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
+
+from builders import write_notebook
 
 from cmcourse.core import app
 
 
 def notebook(tmp_path, *cells: tuple[str, str]):
-    path = tmp_path / "page.ipynb"
-    path.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {"cell_type": kind, "metadata": {}, "source": source}
-                    | ({"outputs": [], "execution_count": None} if kind == "code" else {})
-                    for kind, source in cells
-                ],
-                "metadata": {},
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        ),
-        encoding="utf-8",
-    )
-    return path
+    return write_notebook(tmp_path / "page.ipynb", *cells)
 
 
 def test_a_page_is_read_as_its_markdown_and_its_calls(tmp_path):
