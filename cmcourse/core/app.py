@@ -30,6 +30,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 from IPython.display import HTML, display
+
 # Every open widget of this kernel, by id: ipywidgets 8 keeps no public list (Widget.widgets is
 # deprecated); the app closes a page's widgets when the page is left.
 from ipywidgets.widgets.widget import _instances
