@@ -265,15 +265,16 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
         )
     if form.reason is ClosureReason.TURNED_18:
         born = file.registration.child.dob if file.registration else None
-        if born is None or add_years(born, 18) > form.date_closed:
+        adult_on = add_years(born, 18) if born else None
+        if adult_on is None or adult_on > form.date_closed:
             return Refusal(
                 rule="Closing because the child has turned 18",
                 expected="The child is 18 on the day of closure, by the date of birth on file.",
                 happened=(
                     "the registration form has no date of birth."
-                    if born is None
+                    if adult_on is None
                     else f"the child was born on {fmt(born)} and turns 18 on "
-                    f"{fmt(add_years(born, 18))}, after the closure date {fmt(form.date_closed)}."
+                    f"{fmt(adult_on)}, after the closure date {fmt(form.date_closed)}."
                 ),
                 todo="Record the date of birth (estimated if need be: 01 January of the year) or "
                 "choose the reason that applies; before 18, plan the transition with the child.",

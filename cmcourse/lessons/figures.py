@@ -19,6 +19,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 from matplotlib.axes import Axes
@@ -672,7 +673,13 @@ def figure_html(name: str) -> str:
     def draw() -> str:
         return picture_html(entry.build(), name, d.alt, d.caption, d.html(), palette=64)
 
-    return kept(f"figure-{name}", source_digest(sys.modules[__name__], picture, theme), draw)
+    return kept(f"figure-{name}", _digest(), draw)
+
+
+@cache
+def _digest() -> str:
+    """The code that draws the figures (read once per process, not on every page turn)."""
+    return source_digest(sys.modules[__name__], picture, theme)
 
 
 def warm() -> None:

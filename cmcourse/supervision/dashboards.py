@@ -319,9 +319,10 @@ def alt_text(data: DashboardData) -> str:
     )
 
 
+@cache
 def _digest() -> str:
-    """Everything that draws a default dashboard: a change to the simulator, the indicators,
-    this module or the SOP redraws it."""
+    """Everything that draws a default dashboard, read once per process: a change to the
+    simulator, the indicators, this module or the SOP redraws it."""
     from cmsim.caseload import indicators, simulator
 
     return source_digest(
