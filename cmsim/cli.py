@@ -17,7 +17,7 @@ from cmsim.case import Case
 from cmsim.casefile import load_case_file
 from cmsim.dates import fmt, parse_day_first
 from cmsim.errors import CmsimError
-from cmsim.sop import DEFAULT_SOP, SOP, load_sop
+from cmsim.sop import CASE_STUDY_SOP, DEFAULT_SOP, SOP, load_sop
 
 
 def load_case(path: str | Path, sop: SOP | None = None) -> Case:
@@ -126,7 +126,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         "arrivals_per_day": args.arrivals_per_day,
     }
     params = SimParams.from_values({k: v for k, v in given.items() if v is not None})
-    result = simulate(params, sop=args.sop or DEFAULT_SOP, seed=args.seed)
+    # Risk-graded timelines, as the simulator's own default: the case study's SOP.
+    sop = args.sop or CASE_STUDY_SOP
+    result = simulate(params, sop=sop, seed=args.seed)
     indicators = compute_indicators(result)
     if args.json:
         _print_json(
@@ -138,7 +140,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"Caseload simulation: seed {args.seed}, {params.days} days, scenario {params.scenario}"
+            f"Caseload simulation: seed {args.seed}, {params.days} days, scenario "
+            f"{params.scenario}, SOP: {sop.name}"
         )
         for line in indicators.describe():
             print(f"  {line}")

@@ -45,14 +45,16 @@ START = dt.date(2022, 1, 1)
 SHOWN = "2023"  # the year the dashboards show; 2022 fills the programme up
 CHANGE = dt.date(2023, 5, 1)  # the scenario's change begins on this day
 SEED = 19
-SETTINGS = {  # a programme within the SOP before any change: about 19 cases per caseworker
+ARRIVALS_PER_DAY = 1.0
+SETTINGS = {  # a programme within the SOP before any change: about 17 cases per caseworker
     "days": 730,
     "start_date": START,
     "caseworkers": 8,
     "supervisors": 2,
-    "arrivals_per_day": 0.8,
+    "arrivals_per_day": ARRIVALS_PER_DAY,
     "scenario_day": (CHANGE - START).days,
 }
+NEW_A_MONTH = round(ARRIVALS_PER_DAY * 365 / 12)
 DPI = 100
 # Font sizes in points. Shown at most 60em wide, the 12-inch figure has 5em to the inch: 14pt
 # is about the page's body text.
@@ -72,8 +74,9 @@ DASHBOARDS: dict[str, Dashboard] = {
         Dashboard(
             "A",
             Scenario.BASELINE,
-            "Nothing changed: the programme ran all year as it was set up, with 8 caseworkers, "
-            "2 supervisors and about 24 new cases a month. It is the yardstick for the other "
+            "Nothing changed: the programme ran all year as it was set up, with "
+            f"{SETTINGS['caseworkers']} caseworkers, {SETTINGS['supervisors']} supervisors and "
+            f"about {NEW_A_MONTH} new cases a month. It is the yardstick for the other "
             "dashboards.",
         ),
         Dashboard(
@@ -323,10 +326,14 @@ def alt_text(data: DashboardData) -> str:
 def _digest() -> str:
     """Everything that draws a default dashboard, read once per process: a change to the
     simulator, the indicators, this module or the SOP redraws it."""
-    from cmsim.caseload import indicators, simulator
+    from cmsim.caseload import indicators, needs, simulator
 
     return source_digest(
-        simulator, indicators, sys.modules[__name__], extra=CASE_STUDY_SOP.model_dump_json()
+        simulator,
+        indicators,
+        needs,
+        sys.modules[__name__],
+        extra=CASE_STUDY_SOP.model_dump_json() + needs.NEEDS_FILE.read_text(encoding="utf-8"),
     )
 
 
@@ -355,17 +362,29 @@ def _dashboard_html(letter: str, sop: SOP | None) -> str:
         f'aria-describedby="{table_id}" style="display: block; width: 100%; height: auto; '
         'border: 1px solid #ccc">'
         f'<figcaption style="margin-top: 0.4em"><strong>Dashboard {escape(letter)}.</strong> '
-        f"{escape(_caption(letter))} The dashed red line is the SOP's caseload limit."
+        f"{escape(_caption(letter, data))} The dashed red line is the SOP's caseload limit."
         '<details style="margin-top: 0.4em"><summary style="cursor: pointer; color: #0b4f8a; '
         "text-decoration: underline\">The dashboard's figures as a table</summary>"
         f'<div id="{table_id}">{figures_table(data)}</div></details></figcaption></figure>'
     )
 
 
-def _caption(letter: str) -> str:
-    if DASHBOARDS[letter].scenario is Scenario.BASELINE:
-        return "The programme as it was set up, the yardstick for the other dashboards."
-    return "The same programme as dashboard A until the end of April 2023 (the dotted line)."
+def _caption(letter: str, data: DashboardData) -> str:
+    if DASHBOARDS[letter].scenario is not Scenario.BASELINE:
+        return "The same programme as dashboard A until the end of April 2023 (the dotted line)."
+    mix = SimParams().risk_mix
+    (share,) = [
+        p.values for p in data.panels if p.title == "Share of open cases that are high risk"
+    ]
+    known = [v for v in share if v is not None]
+    return (
+        "The programme as it was set up, the yardstick for the other dashboards: "
+        f"{SETTINGS['caseworkers']} caseworkers and about {NEW_A_MONTH} new cases a month, of "
+        f"which {mix.high:.0%} are high risk, {mix.medium:.0%} medium and {mix.low:.0%} low at "
+        "registration (the course's assumption: the case study gives no figure). As cases "
+        f"are worked their risk comes down, so about {sum(known) / len(known):.0f}% of the "
+        "open cases are high risk in a month."
+    )
 
 
 def what_happened_html(letter: str) -> str:

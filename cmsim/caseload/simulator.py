@@ -11,10 +11,11 @@ Days are counted from `SimParams.start_date` (day 0); the run covers days 0 to `
 
 Event kinds and their `detail` tuple (see `EVENT_DETAIL`):
 
-caseworker_joined / caseworker_left ()       case_registered (risk,)
+caseworker_joined / caseworker_left ()       case_registered (risk, protection concerns)
 assigned (previous caseworker or None,)      assessment_due / plan_due (due_day,)
 assessed (risk,)                             planned (number of new case-plan actions,)
-action_completed (action number,)            referral_made (referral id, service, due_day)
+action_completed (action number,)
+referral_made (referral id, service, due_day, priority)
 referral_accepted / referral_rejected (referral id, service)
 service_provided (service, action number)    follow_up_done / follow_up_missed (due_day,)
 review_due / review_held (due_day,)          risk_changed (old risk, new risk)
@@ -30,6 +31,7 @@ import itertools
 import math
 import random
 import secrets
+from bisect import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -37,6 +39,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cmsim.caseload.needs import Needs, load_needs
 from cmsim.dates import DayFirstDate
 from cmsim.errors import CmsimError
 from cmsim.sop import CASE_STUDY_SOP, SOP, Period
@@ -116,7 +119,11 @@ class SimulationMisuse(CmsimError, TypeError):
 
 
 class RiskMix(BaseModel):
-    """Shares of new cases registered at each risk level; they add up to 1."""
+    """Shares of new cases registered at each risk level; they add up to 1.
+
+    The default (20% high, 50% medium, 30% low) is the course's assumption: the seeds give no
+    intake mix. High-risk cases step down as they are worked, so the open caseload holds a
+    smaller high-risk share than the intake (`Indicators.high_risk_share_mean` reports it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     high: float = Field(0.2, ge=0, le=1, description="Share of new cases that are high risk.")
@@ -157,7 +164,8 @@ class SimParams(BaseModel):
     )
     risk_mix: RiskMix = Field(
         default_factory=RiskMix,
-        description="Shares of new cases that are high, medium and low risk (adding up to 1).",
+        description="Shares of new cases that are high, medium and low risk at registration "
+        "(adding up to 1); the default 20/50/30 is an assumption, the seeds give none.",
     )
     service_delay_days: float = Field(
         7.0,
@@ -304,14 +312,14 @@ class Event:
 EVENT_DETAIL: dict[EventKind, tuple[str, ...]] = {
     EventKind.CASEWORKER_JOINED: (),
     EventKind.CASEWORKER_LEFT: (),
-    EventKind.CASE_REGISTERED: ("risk",),
+    EventKind.CASE_REGISTERED: ("risk", "concerns"),
     EventKind.ASSIGNED: ("previous_caseworker",),
     EventKind.ASSESSMENT_DUE: ("due_day",),
     EventKind.ASSESSED: ("risk",),
     EventKind.PLAN_DUE: ("due_day",),
     EventKind.PLANNED: ("actions",),
     EventKind.ACTION_COMPLETED: ("action",),
-    EventKind.REFERRAL_MADE: ("referral", "service", "due_day"),
+    EventKind.REFERRAL_MADE: ("referral", "service", "due_day", "priority"),
     EventKind.REFERRAL_ACCEPTED: ("referral", "service"),
     EventKind.REFERRAL_REJECTED: ("referral", "service"),
     EventKind.SERVICE_PROVIDED: ("service", "action"),
@@ -347,8 +355,10 @@ class SimulationResult:
 # tunes; the SOP and SimParams carry everything that is.
 _RISKS = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW, RiskLevel.NONE)
 _NO_RISK = 3
-_SERVICES = tuple(s for s in ServiceType if s is not ServiceType.OTHER)
-_REFERRAL_SHARE = 0.6  # case-plan actions that are referrals (the rest: direct services)
+# Each referral has its own priority (seed 003's referral form): the seed gives no rule, and
+# Nadia's high-risk case made a medium-priority referral. The chance a referral takes its case's
+# risk level; otherwise it is one level lower.
+_REFERRAL_AT_CASE_LEVEL = 0.6
 _DIRECT_SERVICE_DAYS = 3.0  # mean days before the caseworker delivers a direct service
 # Work takes time whatever the SOP says: mean days a task needs at the least. A tighter
 # deadline is therefore missed more often, even by a caseworker within the caseload limit.
@@ -356,8 +366,16 @@ _ASSESSMENT_NEEDS_DAYS = 0.5
 _PLAN_NEEDS_DAYS = 1.0
 _RESPONSE_NEEDS_DAYS = 1.0  # a service provider answering a referral
 _RERATE_AT_ASSESSMENT = 0.1  # chance each way that assessment changes the risk level
-_LOWER_AT_REVIEW = 0.8  # chance risk goes down at a review once all actions are done
-_STABLE_DAYS = 28  # risk goes down only after this long without a change (not per review)
+# Once all actions are done and the situation has held: the chance, at a review, that the
+# plan's goals are met and the case is closed at the level it has reached (high, medium, low).
+# A high-risk case is not closed: its risk must come down first.
+_GOAL_MET_AT_REVIEW = (0.0, 0.6, 0.8)
+_LOWER_AT_REVIEW = 0.8  # otherwise, the chance risk goes down a level
+_STABLE_DAYS = 28  # neither happens until this long after the last change of risk level
+# Nor while the caseworker has missed more than this share of the follow-ups since the last
+# review: without the visits nobody can tell the child is safe (seed 003, 'Low number of cases
+# closed per month': 'Failure to follow-up').
+_MISSED_FOLLOW_UPS_BLOCK = 0.5
 _NEW_NEED_AT_REVIEW = 0.2  # chance a review finds a new need (one more action)
 _WORSE_AT_REVIEW = 0.05  # chance the situation declined while actions are pending
 # Endings other than the goal being met, checked at each review (chance, reason or transfer).
@@ -415,6 +433,15 @@ class _Simulation:
         self.follow_up_step = [
             max(1, sop.follow_up[r].every.days // sop.follow_up[r].times) for r in risks
         ]
+        needs: Needs = load_needs()
+        self.concerns = tuple(needs.concerns)
+        self.concern_services = tuple(n.services for n in needs.concerns.values())
+        self.concern_cum_weights = tuple(
+            itertools.accumulate(n.weight for n in needs.concerns.values())
+        )
+        self.another_concern = needs.another_concern
+        self.most_concerns = needs.most_concerns
+        self.given_by_caseworker = needs.given_by_caseworker
 
     def run(self) -> list[Event]:
         p, sop = self.params, self.sop
@@ -433,7 +460,12 @@ class _Simulation:
         compliance = p.follow_up_compliance
         pressure = scenario is Scenario.PRESSURE_TO_CLOSE
         broken = scenario is Scenario.BROKEN_REFERRAL_PATHWAY
-        services, n_services = _SERVICES, len(_SERVICES)
+        concerns, concern_services = self.concerns, self.concern_services
+        cum_weights, total_weight = self.concern_cum_weights, self.concern_cum_weights[-1]
+        another, most = self.another_concern, self.most_concerns
+        direct = self.given_by_caseworker
+        at_case_level = _REFERRAL_AT_CASE_LEVEL
+        goal_met_at = _GOAL_MET_AT_REVIEW
         risks = _RISKS
         goal_met = ClosureReason.GOAL_MET
 
@@ -449,8 +481,12 @@ class _Simulation:
         owner: list[int] = [0]
         is_open: list[bool] = [False]
         pending: list[int] = [0]
+        needed: list[tuple[ServiceType, ...]] = [()]  # services the case's concerns call for
+        found: list[list[int]] = [[]]  # the case's protection concerns (indexes)
         next_action: list[int] = [0]
         since: list[int] = [0]  # day of the last change of risk level
+        reviewed: list[int] = [0]  # day of the last review held (or of the plan)
+        missed: list[int] = [0]  # follow-ups missed since then
         rejected: dict[int, list[tuple[int, ServiceType]]] = {}
         loads = [0] * (p.caseworkers + 1)
         active = list(range(1, p.caseworkers + 1))
@@ -484,23 +520,31 @@ class _Simulation:
             else:
                 ev(d, EventKind.CASE_CLOSED, c, w, (reason,))
 
+        def draw_concern(have: list[int]) -> int:
+            # A concern the case does not have yet, in proportion to the concerns' weights.
+            while True:
+                k = bisect(cum_weights, rnd() * total_weight)
+                if k not in have:
+                    return k
+
         def refer(d: int, c: int, w: int, action: int, svc: ServiceType) -> None:
             rid = referral_ids()
-            due = response_due[risk[c]][d]
-            ev(d, EventKind.REFERRAL_MADE, c, w, (rid, svc, due))
+            r = risk[c]
+            priority = r if r == 2 or rnd() < at_case_level else r + 1
+            due = response_due[priority][d]
+            ev(d, EventKind.REFERRAL_MADE, c, w, (rid, svc, due, risks[priority]))
             needs = _BROKEN_RESPONSE_NEEDS_DAYS if broken and d >= sday else _RESPONSE_NEEDS_DAYS
             when = d + max(int(rnd() * (due - d + 1)), int(expo(1.0 / needs)))
             if when < days:
                 push(heap, (when, tick(), _RESPONSE, c, (rid, action, svc)))
 
-        def add_actions(d: int, c: int, w: int, n: int) -> None:
-            ev(d, EventKind.PLANNED, c, w, (n,))
-            for _ in range(n):
+        def add_actions(d: int, c: int, w: int, plan: tuple[ServiceType, ...]) -> None:
+            ev(d, EventKind.PLANNED, c, w, (len(plan),))
+            for svc in plan:
                 action = next_action[c]
                 next_action[c] = action + 1
                 pending[c] += 1
-                svc = services[int(rnd() * n_services)]
-                if rnd() < _REFERRAL_SHARE:
+                if svc not in direct:
                     refer(d, c, w, action, svc)
                 else:
                     when = d + (delay(_DIRECT_SERVICE_DAYS) if loads[w] <= limit else slip(w))
@@ -526,13 +570,23 @@ class _Simulation:
             r = 0 if u < mix_high else (1 if u < mix_medium else 2)
             w = min(active, key=loads.__getitem__)  # fewest open cases, lowest id on ties
             loads[w] += 1
+            have = [draw_concern([])]
+            while len(have) < most and rnd() < another:
+                have.append(draw_concern(have))
+            plan: list[ServiceType] = []
+            for k in have:
+                plan += (svc for svc in concern_services[k] if svc not in plan)
             risk.append(r)
             owner.append(w)
+            found.append(have)
+            needed.append(tuple(plan))
             is_open.append(True)
             pending.append(0)
             next_action.append(1)
             since.append(d)
-            ev(d, EventKind.CASE_REGISTERED, c, None, (risks[r],))
+            reviewed.append(d)
+            missed.append(0)
+            ev(d, EventKind.CASE_REGISTERED, c, None, (risks[r], tuple(concerns[k] for k in have)))
             ev(d, EventKind.ASSIGNED, c, w, (None,))
             due = assess_due[r][d]
             ev(d, EventKind.ASSESSMENT_DUE, c, w, (due,))
@@ -584,8 +638,15 @@ class _Simulation:
                     return
                 u -= chance
             r = risk[c]
+            visits = (d - reviewed[c]) // fu_step[r]  # follow-ups due since (about)
+            kept_up = missed[c] <= _MISSED_FOLLOW_UPS_BLOCK * visits
+            reviewed[c], missed[c] = d, 0
             if pending[c] == 0:
-                if d - since[c] >= _STABLE_DAYS and rnd() < _LOWER_AT_REVIEW:
+                held = d - since[c] >= _STABLE_DAYS and kept_up
+                if held and rnd() < goal_met_at[r]:
+                    end_case(d, c, goal_met)  # closed at the level the case has reached
+                    return
+                if held and rnd() < _LOWER_AT_REVIEW:
                     ev(d, EventKind.RISK_CHANGED, c, w, (risks[r], risks[r + 1]))
                     if r + 1 == _NO_RISK:
                         risk[c] = _NO_RISK
@@ -594,7 +655,10 @@ class _Simulation:
                     risk[c] = r + 1
                     since[c] = d
                 elif rnd() < _NEW_NEED_AT_REVIEW:
-                    add_actions(d, c, w, 1)
+                    # A concern not found before, answered by its first service.
+                    k = draw_concern(found[c])
+                    found[c].append(k)
+                    add_actions(d, c, w, concern_services[k][:1])
             else:
                 if r > 0 and rnd() < _WORSE_AT_REVIEW:
                     ev(d, EventKind.RISK_CHANGED, c, w, (risks[r], risks[r - 1]))
@@ -670,8 +734,11 @@ class _Simulation:
                     load = loads[w]
                     chance = compliance if load <= limit else compliance * limit / load
                     # Inlined: follow-ups are half the log, and this is the hottest path.
-                    kind = fu_done if rnd() < chance else fu_missed
-                    emit(Event(d, n_events(events), kind, c, w, (arg,)))
+                    if rnd() < chance:
+                        emit(Event(d, n_events(events), fu_done, c, w, (arg,)))
+                    else:
+                        emit(Event(d, n_events(events), fu_missed, c, w, (arg,)))
+                        missed[c] += 1
                     due = d + fu_step[risk[c]]
                     if due < days:
                         push(heap, (due, tick(), _FOLLOW_UP, c, due))
@@ -703,8 +770,9 @@ class _Simulation:
                     assess(d, c)
                 elif code == _PLAN:
                     w = owner[c]
-                    add_actions(d, c, w, 2 + int(rnd() * 4))
+                    add_actions(d, c, w, needed[c])
                     # Implementation starts: follow-ups and reviews run from today.
+                    reviewed[c] = d
                     first_follow_up(d, c)
                     next_review(d, c, w)
                 else:  # _EXIT: the programme is closing

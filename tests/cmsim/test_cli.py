@@ -99,6 +99,7 @@ def test_simulate_prints_the_dashboard_indicators_and_repeats_with_the_same_seed
     out = run("simulate", "--seed", "7", "--days", "120", "--scenario", "fewer_staff")
     assert out.returncode == 0
     assert "Caseload per caseworker" in out.stdout and "Overdue tasks" in out.stdout
+    assert "SOP: The Nadia case study's SOP" in out.stdout  # risk-graded, as the simulator's
     first = json.loads(run("simulate", "--seed", "7", "--days", "120", "--json").stdout)
     again = json.loads(run("simulate", "--seed", "7", "--days", "120", "--json").stdout)
     assert first == again and first["indicators"]

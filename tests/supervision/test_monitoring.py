@@ -180,13 +180,37 @@ def test_every_pattern_of_the_guidance_has_one_question():
     assert all(q.type == "multiple" and q.section == "monitoring" for q in BANK.questions)
 
 
+def left_out(question) -> set[str]:
+    """Items of the list the dashboard's own story rules out, named in the source."""
+    return set(re.findall(r"'([^']+)' is left out", question.source))
+
+
 @pytest.mark.parametrize("question", BANK.questions, ids=lambda q: q.id)
 def test_the_right_answers_are_exactly_the_seed_list(question):
-    items = LISTS[heading_of(question)]
+    items = set(LISTS[heading_of(question)]) - left_out(question)
     by_id = {o.id: o.text for o in question.options}
-    assert sorted(by_id[a] for a in question.answer) == sorted(set(items))
+    assert sorted(by_id[a] for a in question.answer) == sorted(items)
     result = check(question, question.answer)
-    assert result.correct and len(result.messages) == len(set(items))
+    assert result.correct and len(result.messages) == len(items)
+
+
+def test_an_item_left_out_is_one_the_dashboards_story_rules_out_and_the_prompt_says_so():
+    (question,) = [q for q in BANK.questions if left_out(q)]
+    assert left_out(question) == {"Increased staff (higher ability to receive)"}
+    assert "Increased staff (higher ability to receive)" in question.prompt
+    assert "kept its 8 caseworkers" in question.prompt
+    board = monitoring.DASHBOARDS[LETTER[question.id]]
+    assert "The same 8 caseworkers" in board.what_happened
+    events = monitoring.run(LETTER[question.id]).events
+    assert not [e for e in events if e.kind == "caseworker_joined" and e.day > 0]
+
+
+def test_the_list_headed_high_amount_of_high_risk_cases_is_asked_of_many_closures():
+    (question,) = [q for q in BANK.questions if "High amount of high-risk" in heading_of(q)]
+    assert "'Cases closed'" in question.prompt
+    assert "High amount of high-risk cases" in question.prompt  # the reading, said to the trainee
+    closed = {x: max(panel(x, "Cases closed")[4:6]) for x in monitoring.DASHBOARDS}
+    assert max(closed, key=closed.get) == LETTER[question.id] == "D"
 
 
 @pytest.mark.parametrize("question", BANK.questions, ids=lambda q: q.id)
@@ -223,18 +247,21 @@ def after(values):  # May to December 2023
 
 # What each question's panel shows, read as a supervisor would.
 SHOWS = {
-    "mon-a-assessments": lambda v: min(v) >= 95,
-    "mon-a-progress": lambda v: min(v) >= 85,
+    "mon-a-assessments": lambda v: min(v) >= 80 and mean(v) >= 90,
+    "mon-a-progress": lambda v: min(v) >= 80,
     "mon-b-caseload": lambda v: v[-1] > 2.5 * v[3] and after(v) > 1.5 * before(v),
     "mon-b-high-risk": lambda v: after(v) > 2 * before(v),
     "mon-b-services": lambda v: after(v) > 1.5 * before(v),
-    "mon-c-assessments": lambda v: after(v) < before(v) - 3 and max(v[4:]) < min(v[:4]),
+    # Low, as a supervisor would say: every month after the change under three in four.
+    "mon-c-assessments": lambda v: max(v[4:]) < 75 and after(v) < before(v) - 25,
     "mon-c-closures": lambda v: after(v) < 0.8 * before(v),
-    "mon-d-time-to-close": lambda v: max(v[6:]) < 0.25 * min(v[:4]),
+    "mon-d-time-to-close": lambda v: max(v[6:]) < 0.3 * min(v[:4]),
+    "mon-d-closures": lambda v: v[4] > 3 * before(v) and after(v) > before(v),
     "mon-e-services": lambda v: after(v) < 0.6 * before(v),
     "mon-e-progress": lambda v: v[-1] < 0.7 * min(v[:4]),
-    "mon-e-high-risk": lambda v: v[-1] > 3 * before(v),
-    "mon-f-caseload": lambda v: v[-1] == 0 and all(a > b for a, b in pairwise(v[3:])),
+    "mon-f-caseload": lambda v: (
+        v[-1] == 0 and all(a > b or a == b == 0 for a, b in pairwise(v[3:]))
+    ),
 }
 
 
@@ -248,12 +275,6 @@ def test_there_is_a_dashboard_per_scenario_of_the_simulator():
 def test_each_dashboard_shows_the_pattern_its_question_asks_about(question):
     title = re.search(r"panel '([^']+)'", question.prompt)[1]
     assert SHOWS[question.id](panel(LETTER[question.id], title)), (question.id, title)
-
-
-def test_the_high_amount_of_high_risk_cases_is_highest_in_dashboard_e():
-    share = "Share of open cases that are high risk"
-    december = {x: panel(x, share)[-1] or 0 for x in monitoring.DASHBOARDS}
-    assert max(december, key=december.get) == "E"
 
 
 def test_every_dashboard_is_the_same_programme_until_may():
@@ -361,10 +382,10 @@ LOG = [
 
 def test_monthly_progress_from_a_log_worked_out_by_hand():
     """End of January: caseworker 1 has cases 1 and 3, caseworker 2 case 2; case 1 (high
-    risk) is the only one assessed; 1 of its 4 actions done. End of February: caseworker 2
-    has left and case 2 went to caseworker 1, who has cases 1 and 2, both medium risk and
-    assessed; 3 of their 6 actions done. Case 3 was closed on day 16, 8 days after it was
-    registered."""
+    risk) is the only one of January's three new cases assessed by the month's end; 1 of its 4
+    actions done. End of February: caseworker 2 has left and case 2 went to caseworker 1, who
+    has cases 1 and 2, both medium risk and assessed; 3 of their 6 actions done; no case was
+    registered in February. Case 3 was closed on day 16, 8 days after it was registered."""
     events = [Event(d, n, k, c, w, x) for n, (d, k, c, w, x) in enumerate(LOG)]
     params = SimParams(days=30, start_date=dt.date(2022, 1, 20), caseworkers=2)
     result = SimulationResult(params=params, events=events)
@@ -374,7 +395,7 @@ def test_monthly_progress_from_a_log_worked_out_by_hand():
     assert got.caseload_mean == [1.5, 2.0] and got.caseload_max == [2, 2]
     assert got.high_risk_open == [1, 0]
     assert got.days_to_close_median == [None, 8.0]
-    assert got.assessed_pct == [pytest.approx(100 / 3), 100.0]
+    assert got.assessed_pct == [pytest.approx(100 / 3), None]
     assert got.plan_progress_pct == [25.0, 50.0]
 
 
