@@ -22,7 +22,7 @@ from cmsim.forms import (
     SupervisorReview,
 )
 from cmsim.sop import SOP
-from cmsim.vocab import ClosureReason, ReferralChannel, RiskLevel
+from cmsim.vocab import ClosureReason, ReferralChannel, RiskLevel, _norm
 
 OPEN = {
     CaseStatus.REGISTERED,
@@ -184,10 +184,39 @@ def review_is_approval(review: SupervisorReview, what: str, earliest: dt.date) -
     return None
 
 
+def _gives_consent_as(consent: ConsentForm, first: str, last: str | None) -> bool:
+    """The consent form's giver has this first name (and last name, when known)."""
+    parts = _norm(consent.person_name or "").split()
+    return bool(parts) and parts[0] == _norm(first) and (not last or parts[-1] == _norm(last))
+
+
+def _referred_by_name(form: ReferralForm) -> str:
+    p = form.person
+    return " ".join(n for n in (p.first_name, p.middle_name, p.last_name) if n)
+
+
+def _consents_of_person_referred(file: CaseFile, form: ReferralForm) -> list[ConsentForm] | None:
+    """The consent forms that speak for the person a referral shares: the child's own and her
+    caregiver's on her behalf when the child is referred; that person's own otherwise. None
+    when the file cannot tell who is referred (no registration, or no name on the form)."""
+    person, reg = form.person, file.registration
+    if not person.first_name or reg is None:
+        return None
+    child = reg.child
+    same_last = not person.last_name or _norm(person.last_name) == _norm(child.last_name or "")
+    if _norm(person.first_name) == _norm(child.first_name or "") and same_last:
+        return None  # the child: every consent on the child's file speaks for her
+    first, last = person.first_name, person.last_name
+    return [c for c in file.consents if _gives_consent_as(c, first, last)]
+
+
 def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
     """No referral and no information sharing for a service without consent for that service
-    (003 §1.A part 3; referral form)."""
-    missing = [s for s in form.services if not any(c.covers(s) for c in file.consents)]
+    (003 §1.A part 3; referral form), given by the person being referred: the child's consent
+    does not share her father's information for his own referral."""
+    own = _consents_of_person_referred(file, form)
+    speaking = file.consents if own is None else own
+    missing = [s for s in form.services if not any(c.covers(s) for c in speaking)]
     if not form.consent_given:
         return Refusal(
             rule="Consent for this referral",
@@ -201,6 +230,24 @@ def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
         )
     if not missing:
         return None
+    if own is not None:
+        who = _referred_by_name(form)
+        return Refusal(
+            rule="Consent of the person being referred",
+            expected="A referral shares the information of the person referred, so that person "
+            "gives the consent (referral form: 'consent / assent provided by the person being "
+            "referred for services').",
+            happened=f"{who} is referred, and no consent form of {who}'s covers "
+            f"{_service_names(missing)}"
+            + (
+                " (the consent on file is the child's or another person's)."
+                if file.consents
+                else "."
+            ),
+            todo=f"Ask {who} for consent: complete a consent form with {who} as the person "
+            f"giving consent and {_service_names(missing)} ticked, then refer.",
+            source="Consent & assent form part 3 and referral form, 003 §1.A",
+        )
     ticked = sorted({str(s) for c in file.consents for s in c.services})
     return Refusal(
         rule="Consent to share information for this service",

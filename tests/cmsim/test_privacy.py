@@ -146,3 +146,54 @@ def test_phone_numbers_emails_birth_dates_and_id_numbers_are_flagged():
         ("ID number", "UNHCR 123-45C67890"),
     ]
     assert "case by its code" in found[0].advice()
+
+
+def test_the_childs_consent_does_not_share_her_fathers_information_for_his_referral():
+    """Nadia ticked Livelihoods, for her own information; her father's livelihoods referral
+    shares his, so it needs his consent: the refusal says what to do."""
+    case = nadia_case()
+    father = case.file.registration.father
+    livelihoods = referral(
+        date=case.file.referrals[0].date,
+        services=["Livelihoods"],
+        reason="The family has lost its income since Nadia works fewer hours",
+        person={"first_name": father.first_name, "last_name": father.last_name, "sex": "Male"},
+    )
+    with pytest.raises(RuleViolation) as refused:
+        referral_package(case.file, livelihoods)
+    message = str(refused.value)
+    assert "Mohammed Karim is referred" in message
+    assert "consent form with Mohammed Karim as the person giving consent" in message
+    assert "Livelihoods" in message
+    # The same referral for Nadia herself is covered by her own consent.
+    for_nadia = livelihoods.model_copy(update={"person": case.file.referrals[0].person})
+    assert referral_package(case.file, for_nadia).services == ["Livelihoods"]
+
+
+def test_the_person_referred_gives_consent_on_their_own_form():
+    case = implementing_case()
+    aunt = referral(services=["Cash assistance"], person={"first_name": "Huda", "sex": "Female"})
+    with pytest.raises(RuleViolation, match="Huda is referred"):
+        referral_package(case.file, aunt)
+    case.record_consent(
+        consent(
+            obtained_from="Caregiver",
+            person_name="Huda Saleh",
+            relationship_to_child="Aunt",
+            services=["Cash assistance"],
+            date_signed=day(2),
+        ),
+        CW,
+    )
+    assert referral_package(case.file, aunt).person.first_name == "Huda"
+
+
+def test_a_father_named_only_by_the_name_his_daughter_carries_is_not_taken_for_her():
+    case = nadia_case()
+    livelihoods = referral(
+        date=case.file.referrals[0].date,
+        services=["Livelihoods"],
+        person={"first_name": "Mohammed", "sex": "Male"},  # Nadia Mohammed Salih's father
+    )
+    with pytest.raises(RuleViolation, match="Mohammed is referred"):
+        referral_package(case.file, livelihoods)
