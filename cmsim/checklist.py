@@ -497,10 +497,14 @@ def _follow_up(file: CaseFile, sop: SOP, as_of: dt.date) -> Answers:
         first = (
             "N",
             f"{count} follow-up(s) recorded; {len(missed)} of {len(judged)} periods fell short of "
-            f"the SOP frequency (e.g. {missed[0].rule}, between {_between(missed[0])}).",
+            f"the frequency in force (e.g. {missed[0].rule}, between {_between(missed[0])}).",
         )
     else:
-        first = ("Y", f"All {len(judged)} follow-up periods met the SOP frequency.")
+        first = (
+            "Y",
+            f"All {len(judged)} follow-up periods met the frequency in force (the SOP's, or "
+            "the case plan's own where it asks for more).",
+        )
     start = implementation_start(file)
     reviews = sorted(file.reviews, key=lambda r: r.date)
     limit = sop.checklist_review_at_least_every

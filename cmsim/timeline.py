@@ -14,7 +14,7 @@ from typing import Literal
 
 from cmsim.casefile import CaseFile, CaseStatus
 from cmsim.dates import add_years, fmt
-from cmsim.sop import SOP, Period
+from cmsim.sop import SOP, Frequency, Period
 from cmsim.vocab import RiskLevel, Step
 
 Status = Literal["met", "late", "due", "overdue", "undated"]
@@ -93,20 +93,6 @@ def case_end(file: CaseFile) -> dt.date | None:
 def _first_on_or_after(days: list[dt.date], start: dt.date) -> dt.date | None:
     later = [d for d in days if d >= start]
     return min(later) if later else None
-
-
-def _risk_periods(
-    file: CaseFile, start: dt.date, end: dt.date
-) -> list[tuple[dt.date, dt.date, RiskLevel]]:
-    """Stretches [from, to) of constant risk level between start and end."""
-    changes = sorted({c.on for c in file.risk_history if start < c.on < end})
-    bounds = [start, *changes, end]
-    periods: list[tuple[dt.date, dt.date, RiskLevel]] = []
-    for a, b in itertools.pairwise(bounds):
-        level = file.risk_on(a)
-        if level and level is not RiskLevel.NONE and b > a:
-            periods.append((a, b, level))
-    return periods
 
 
 def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
@@ -242,16 +228,75 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
     return sorted(items, key=lambda d: d.due)
 
 
+def _own_schedules(file: CaseFile, start: dt.date) -> list[tuple[dt.date, dt.date, Frequency, str]]:
+    """Follow-up frequencies the case plans and reviews set themselves: [from, to), the
+    frequency, and whose it is. A plan's runs from implementation (or its agreement) until its
+    `follow_up_until` or the next plan; a review's until its own end or the next review."""
+    never = dt.date.max
+    own: list[tuple[dt.date, dt.date, Frequency, str]] = []
+    plans = sorted(file.plans, key=lambda p: p.date_agreed)
+    for plan, after in itertools.zip_longest(plans, plans[1:]):
+        if plan.follow_up_frequency:
+            begin = max(plan.date_agreed, start)
+            end = plan.follow_up_until + dt.timedelta(1) if plan.follow_up_until else never
+            end = min(end, after.date_agreed if after else never)
+            own.append(
+                (begin, end, plan.follow_up_frequency, f"the case plan of {fmt(plan.date_agreed)}")
+            )
+    reviews = sorted(file.reviews, key=lambda r: r.date)
+    for review, after in itertools.zip_longest(reviews, reviews[1:]):
+        if review.follow_up_frequency:
+            end = review.follow_up_until + dt.timedelta(1) if review.follow_up_until else never
+            end = min(end, after.date if after else never)
+            own.append(
+                (review.date, end, review.follow_up_frequency, f"the review of {fmt(review.date)}")
+            )
+    return own
+
+
+def _visits_a_day(freq: Frequency) -> float:
+    return freq.times / freq.every.days
+
+
+def _follow_up_periods(
+    file: CaseFile, sop: SOP, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date, Frequency, str]]:
+    """Stretches [from, to) of one follow-up frequency: the SOP's floor for the risk level in
+    force, or the case plan's or a review's own where it asks for more visits (a tie goes to
+    the plan or review: it is what the caseworker follows)."""
+    own = _own_schedules(file, start)
+    cuts = {d for a, b, *_ in own for d in (a, b) if start < d < end}
+    # Each (re)rating of risk starts the count afresh, even at the same level.
+    rated = {c.on for c in file.risk_history if start < c.on < end}
+    bounds = sorted({start, end, *cuts, *rated})
+    periods: list[tuple[dt.date, dt.date, Frequency, str]] = []
+    for a, b in itertools.pairwise(bounds):
+        level = file.risk_on(a)
+        choices = [(f, why) for lo, hi, f, why in own if lo <= a < hi]
+        if level and level is not RiskLevel.NONE:
+            floor = sop.follow_up[level]
+            choices.append((floor, f"{level.value.lower()} risk: {floor}"))
+        if not choices:
+            continue
+        freq, why = max(choices, key=lambda c: _visits_a_day(c[0]))  # first of equals: own
+        if why.startswith("the "):
+            why = f"{why}: {freq}"
+        if periods and periods[-1][1] == a and a not in rated and periods[-1][2:] == (freq, why):
+            periods[-1] = (periods[-1][0], b, freq, why)  # the same rule goes on
+        else:
+            periods.append((a, b, freq, why))
+    return periods
+
+
 def _follow_up_deadlines(
     file: CaseFile, sop: SOP, start: dt.date, horizon: dt.date, as_of: dt.date
 ) -> list[Deadline]:
-    """Follow-ups counted window by window, at the frequency of the risk level in force.
+    """Follow-ups counted window by window, at the frequency in force (`_follow_up_periods`).
 
-    A window cut short by a change of risk level or by closure is not judged."""
+    A window cut short by a change of frequency or by closure is not judged."""
     visits = sorted(f.date for f in file.follow_ups)
     items = []
-    for a, b, level in _risk_periods(file, start, horizon + dt.timedelta(1)):
-        freq = sop.follow_up[level]
+    for a, b, freq, rule in _follow_up_periods(file, sop, start, horizon + dt.timedelta(1)):
         window_start = a
         while True:
             window_end = freq.every.after(window_start)  # exclusive
@@ -275,7 +320,7 @@ def _follow_up_deadlines(
                     last_day,
                     done,
                     status,
-                    f"{level.value.lower()} risk: {freq}",
+                    rule,
                     kind=DeadlineKind.FOLLOW_UP,
                     window=(window_start, last_day),
                 )

@@ -183,16 +183,15 @@ def closure(n: int, **kw: Any) -> ClosureForm:
     return ClosureForm.model_validate(data | kw)
 
 
-def implementing_case(sop: SOP = CASE_STUDY_SOP) -> Case:
-    """A high-risk case being implemented, under a risk-graded SOP (the case study's unless
-    another is given)."""
-    """A high-risk case with an approved plan, implementation started on day 2."""
+def implementing_case(sop: SOP = CASE_STUDY_SOP, **plan_fields: Any) -> Case:
+    """A high-risk case with an approved plan, implementation started on day 2, under a
+    risk-graded SOP (the case study's unless another is given)."""
     case = Case.identify("CM-T-1", D0, CW, sop=sop)
     case.record_consent(consent(), CW)
     case.register(registration(), CW)
     case.assess(assessment(), CW)
     case.approve_assessment(review_ok(1), SUP)
-    case.plan(plan(), CW)
+    case.plan(plan(**plan_fields), CW)
     case.approve_plan(review_ok(2), SUP)
     return case
 

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from cmsim.dates import DayFirstDate
 from cmsim.forms.base import Form
+from cmsim.sop import FrequencyText
 from cmsim.vocab import ActionConducted, FollowUpChannel, FollowUpWith, RiskLevel, SituationChange
 
 
@@ -63,6 +64,10 @@ class ReviewForm(Form):
     closure_details: str | None = None
     next_review_needed: bool
     next_review_date: DayFirstDate | None = None
+    # Follow-up the review asks for until the next review (or `follow_up_until`): it counts
+    # where it asks for more visits than the SOP's floor for the new risk level.
+    follow_up_frequency: FrequencyText | None = None
+    follow_up_until: DayFirstDate | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ReviewForm:

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from cmsim.dates import DayFirstDate
 from cmsim.forms.base import Form, Model, SupervisorReview
+from cmsim.sop import FrequencyText
 from cmsim.vocab import ActionStatus
 
 
@@ -43,6 +44,10 @@ class CasePlan(Form):
     caregiver_involved: bool
     caregiver_not_involved_why: str | None = None
     follow_up_schedule: str | None = None
+    # The schedule's frequency and end, when it sets them: it counts where it asks for more
+    # visits than the SOP's floor for the risk level ("according to the case plan", checklist).
+    follow_up_frequency: FrequencyText | None = None
+    follow_up_until: DayFirstDate | None = None
     supervisor_review: SupervisorReview | None = None
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from builders import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cmcourse.core.paths import nadia_case
 from cmsim import Case, RiskLevel
 from cmsim.dates import add_months
 from cmsim.sop import CASE_STUDY_SOP, Period
@@ -114,3 +115,42 @@ def test_a_stricter_sop_moves_the_deadlines():
     case.plan(plan(n=3), CW)
     (item,) = [d for d in deadlines(case.file, sop, day(30)) if d.kind is DeadlineKind.CASE_PLAN]
     assert (item.due, item.status) == (day(2), "late")
+
+
+def _follow_up_windows(case: Case, as_of: dt.date) -> list[tuple[dt.date, int, str]]:
+    return [
+        (d.window[0], int(d.what.split("x")[0].split()[-1]), d.rule)
+        for d in deadlines(case.file, case.sop, as_of)
+        if d.kind is DeadlineKind.FOLLOW_UP
+    ]
+
+
+def test_the_plans_own_follow_up_schedule_counts_where_it_asks_for_more():
+    """High risk asks twice a week; a plan asking three times a week for its first fortnight
+    sets the count until then, and the SOP's floor takes over after."""
+    case = implementing_case(follow_up_frequency="3 times a week", follow_up_until=day(15))
+    windows = _follow_up_windows(case, day(40))
+    assert windows[0] == (day(2), 3, f"the case plan of {day(2):%d/%m/%Y}: at least 3 times a week")
+    assert {times for start, times, _ in windows if start < day(16)} == {3}
+    assert {(times, rule) for start, times, rule in windows if start >= day(16)} == {
+        (2, "high risk: at least twice a week")
+    }
+
+
+def test_a_plan_asking_for_fewer_visits_does_not_lower_the_sops_floor():
+    case = implementing_case(follow_up_frequency="once every 2 weeks")
+    assert {(t, r) for _, t, r in _follow_up_windows(case, day(40))} == {
+        (2, "high risk: at least twice a week")
+    }
+
+
+def test_after_nadias_review_lowered_her_risk_the_visits_it_asked_for_still_count():
+    """The 03/10 review lowered the risk to medium (once a week under the case study's SOP)
+    but asked for more home visits: twice a week goes on until the next review."""
+    case = nadia_case()
+    after = [
+        w for w in _follow_up_windows(case, dt.date(2022, 12, 31)) if w[0] >= dt.date(2022, 10, 3)
+    ]
+    assert after and {(t, r) for _, t, r in after} == {
+        (2, "the review of 03/10/2022: at least twice a week")
+    }
