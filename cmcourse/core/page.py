@@ -173,6 +173,15 @@ class CoursePage:
 
         display(ReflectionView(reflection, save, previous, enabled=self.signed_in).widget)
 
+    @kindly
+    def learning_check(self, phase: str) -> None:
+        """The pre-learning assessment's questions: 'pre' before Module 1, 'post' after."""
+        from cmcourse.core.learningcheck import show_learning_check
+
+        if phase not in ("pre", "post"):
+            raise ValueError(f"learning_check takes 'pre' or 'post', not {phase!r}")
+        show_learning_check(self.store, phase)  # type: ignore[arg-type]
+
     def notify_saved(self) -> None:
         """Tell the parts of the page that follow saved work (a case file panel)."""
         for listener in self.on_saved:

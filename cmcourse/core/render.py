@@ -39,20 +39,32 @@ def feedback_html(result: Feedback, tries: int | None = None) -> str:
     )
 
 
+SAVED_ONLY = (
+    '<div class="cm-feedback" role="status" aria-live="polite"><p>✔ Answer saved.</p></div>'
+)
+
+
 class QuestionView:
     """The frame shared by all question types: prompt, answer controls, check button,
-    feedback. Subclasses build the controls and read/restore the answer."""
+    feedback. Subclasses build the controls and read/restore the answer. With `reveal` off
+    (a pre-test) the answer is checked and saved but the trainee only sees that it is saved."""
 
     def __init__(
-        self, question: Any, on_answer: OnAnswer, previous: Any = None, enabled: bool = True
+        self,
+        question: Any,
+        on_answer: OnAnswer,
+        previous: Any = None,
+        enabled: bool = True,
+        reveal: bool = True,
     ):
         self.question = question
         self.on_answer = on_answer
+        self.reveal = reveal
         self.feedback = w.HTML(layout=full())
         self.button = w.Button(
-            description="Check my answer",
+            description="Check my answer" if reveal else "Save my answer",
             button_style="primary",
-            tooltip="Check my answer and see the feedback",
+            tooltip="Check my answer and see the feedback" if reveal else "Save my answer",
             disabled=not enabled,
             layout=w.Layout(width="auto"),
         )
@@ -65,7 +77,19 @@ class QuestionView:
         self.widget.add_class("cm-question")
         if previous is not None:
             self.restore(previous)
-            self.feedback.value = feedback_html(check(question, previous))
+            self.feedback.value = self._verdict(check(question, previous))
+
+    def _verdict(self, result: Feedback) -> str:
+        return feedback_html(result) if self.reveal else SAVED_ONLY
+
+    def lock(self) -> None:
+        """No more changes (a finished pre-test): the controls and the button are disabled."""
+        for widget in [*self.controls, self.button]:
+            if hasattr(widget, "disabled"):
+                widget.disabled = True
+            for child in getattr(widget, "children", ()):
+                if hasattr(child, "disabled"):
+                    child.disabled = True
 
     def _show(self, html: str) -> None:
         self.feedback.value = html
@@ -80,7 +104,7 @@ class QuestionView:
             return
         result = check(self.question, answer)
         self.on_answer(self.question, answer, result)
-        self.feedback.value = feedback_html(result)
+        self.feedback.value = self._verdict(result)
 
     # -- to override ----------------------------------------------------------------------
     def build(self) -> list[w.Widget]:
@@ -255,9 +279,13 @@ VIEWS: dict[str, type[QuestionView]] = {
 
 
 def question_view(
-    question: Any, on_answer: OnAnswer, previous: Any = None, enabled: bool = True
+    question: Any,
+    on_answer: OnAnswer,
+    previous: Any = None,
+    enabled: bool = True,
+    reveal: bool = True,
 ) -> QuestionView:
-    return VIEWS[question.type](question, on_answer, previous, enabled)
+    return VIEWS[question.type](question, on_answer, previous, enabled, reveal)
 
 
 class ReflectionView:

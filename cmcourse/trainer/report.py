@@ -26,6 +26,7 @@ from cmcourse.html.parts import download_link
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.exports import statements_of, to_csv
 from cmcourse.trainer.gate import NO_CODE, trainer_gate
+from cmcourse.trainer.learning import item_gains, trainee_gains
 from cmcourse.trainer.roster import read_progress, when
 from cmcourse.trainer.scores import (
     histogram,
@@ -77,6 +78,8 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
         when=when,
         downloads=downloads,
         left_out=len(scores) - len(started),
+        gains=trainee_gains(files),
+        item_gains=item_gains(files),
         histogram={
             "png": base64.b64encode(png(histogram(started), dpi=150)).decode(),
             "alt": histogram_alt(started),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cmcourse.core.learningcheck import PhaseResult, read_phase
 from cmcourse.core.results import Submission
 from cmcourse.core.store import (
     Attempt,
@@ -49,6 +50,8 @@ class TraineeFile:
     submissions: list[Submission]
     last_activity: str | None
     last_page: str | None  # where "Continue where you left off" leads
+    pre: PhaseResult  # the pre-learning assessment, before the course
+    post: PhaseResult  # and the same items after it
 
 
 def read_progress(folder: Path | None = None) -> list[TraineeFile]:
@@ -74,6 +77,8 @@ def read_progress(folder: Path | None = None) -> list[TraineeFile]:
                     reader.submissions(),
                     reader.last_activity(),
                     reader.last_page(),
+                    read_phase(reader, "pre"),
+                    read_phase(reader, "post"),
                 )
             )
         except sqlite3.Error as exc:
