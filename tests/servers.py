@@ -53,3 +53,16 @@ def kernels(pid: int) -> list[psutil.Process]:
     except psutil.Error:
         return []
     return [p for p in family if "ipykernel" in command(p)]
+
+
+# -- in the browser -------------------------------------------------------------------------
+STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
+
+
+def shown(page, heading: str) -> None:
+    """Wait until the course app's page turn has ended on the page with this heading; no
+    stderr output or traceback is on the page."""
+    page.wait_for_function("!document.body.classList.contains('cm-turning')")
+    page.locator(".cm-app-content h1", has_text=heading).first.wait_for()
+    assert page.locator(STDERR).count() == 0, page.locator(STDERR).first.inner_text()
+    assert "Traceback" not in page.inner_text("body")

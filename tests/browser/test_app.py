@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from builders import write_notebook
-from servers import kernels, start_voila
+from servers import STDERR, kernels, shown, start_voila
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 APP = "course/index.ipynb"
-STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
 BROKEN_TITLE = "A page whose notebook fails"
 
 
@@ -55,14 +54,6 @@ def start(browser, width=1280):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return context, page
-
-
-def shown(page, heading: str) -> None:
-    """Wait until the page turn has ended on the page with this heading; no stderr shown."""
-    page.wait_for_function("!document.body.classList.contains('cm-turning')")
-    page.locator(".cm-app-content h1", has_text=heading).first.wait_for()
-    assert page.locator(STDERR).count() == 0, page.locator(STDERR).first.inner_text()
-    assert "Traceback" not in page.inner_text("body")
 
 
 def sign_in(page, name: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from servers import start_voila
+from servers import shown, start_voila
 
 from cmcourse.core import learningcheck as lc
 
@@ -15,7 +15,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 APP = "course/index.ipynb"
-STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +24,6 @@ def server(tmp_path_factory):
     yield base + APP
     proc.terminate()
     proc.wait(timeout=30)
-
-
-def shown(page, heading: str) -> None:
-    page.wait_for_function("!document.body.classList.contains('cm-turning')")
-    page.locator(".cm-app-content h1", has_text=heading).first.wait_for()
-    assert page.locator(STDERR).count() == 0, page.locator(STDERR).first.inner_text()
-    assert "Traceback" not in page.inner_text("body")
 
 
 def label(question, right: bool) -> str:
