@@ -21,8 +21,8 @@ BROKEN_TITLE = "A page whose notebook fails"
 
 
 def broken_course(folder: Path) -> Path:
-    """The course's outline with one page added after the introduction, whose notebook raises
-    half-way (as a page with a mistake in it would)."""
+    """The course's outline with one page added right after the introduction, whose notebook
+    raises half-way (as a page with a mistake in it would)."""
     notebook = write_notebook(
         folder / "broken.ipynb",
         ("code", 'from cmcourse import course_page\n\npage = course_page("broken")'),
@@ -31,8 +31,8 @@ def broken_course(folder: Path) -> Path:
         ("markdown", "This part is never reached."),
     )
     outline = yaml.safe_load((ROOT / "course" / "outline.yaml").read_text(encoding="utf-8"))
-    outline["parts"][0]["pages"].append(
-        {"id": "broken", "title": BROKEN_TITLE, "path": str(notebook)}
+    outline["parts"][0]["pages"].insert(
+        1, {"id": "broken", "title": BROKEN_TITLE, "path": str(notebook)}
     )
     path = folder / "outline.yaml"
     path.write_text(yaml.safe_dump(outline), encoding="utf-8")
@@ -90,7 +90,8 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
     assert page.locator(".cm-app-content .cm-error").count() == 1
     assert "never reached" not in page.inner_text(".cm-app-content")
     page.screenshot(path=str(SHOTS / "app_broken_page.png"), full_page=True)
-    turn(page, "Next: Module 1", "Module 1")  # the page after it works
+    turn(page, "Next: Before you start", "Before you start")  # the page after it works
+    turn(page, "Next: Module 1", "Module 1")
     turn(page, "Next: 1.1 What is case management?", "1.1 What is case management?")
     assert page.url.endswith("?page=1.1") and page.title().startswith("1.1 What is case")
     focused = page.evaluate(
