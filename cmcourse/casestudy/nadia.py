@@ -16,7 +16,7 @@ from cmcourse.casestudy import casework
 from cmcourse.casestudy.casefigures import feedback_chart, timeline
 from cmcourse.core.paths import CASESTUDIES
 from cmcourse.core.safety import friendly, safe
-from cmcourse.html.forms import form_html
+from cmcourse.html.paperform import folded_paper_html
 from cmcourse.html.parts import download_link, table_html
 from cmcourse.html.printable import to_html, to_pdf, to_pdf_apart
 from cmcourse.html.theme import STYLE
@@ -150,16 +150,24 @@ def overviews_html(step: str) -> str:
     )
 
 
+def paper_text(form: str) -> str:
+    """A form of the case study as its paper reads, filled in for Nadia (from seed 003)."""
+    return (PAPER / f"{form}.txt").read_text(encoding="utf-8")
+
+
+def reference_forms_html(step: str) -> str:
+    """The overviews of this step's forms, then each form as the caseworker filled in its
+    paper: every question and option, the ticked ones marked."""
+    forms = [
+        folded_paper_html(paper_text(form), title) for title, form in casework.STEP_FORMS[step]
+    ]
+    return STYLE + overviews_html(step) + "".join(forms)
+
+
 def reference_forms(step: str) -> None:
     """Show the overviews of this step's forms, then the forms the caseworker filled in."""
     try:
-        file = casework.reference_case().file
-        html = overviews_html(step) + "".join(
-            form_html(found, title)
-            for title, form in casework.STEP_FORMS[step]
-            if (found := casework.form_in(file, form)) is not None
-        )
-        display(HTML(html))
+        display(HTML(reference_forms_html(step)))
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
 
@@ -187,6 +195,7 @@ def checklist_comparison_html(yours: Any, reference: Any) -> str:
 
 
 OVERVIEWS = CASESTUDIES / "nadia" / "form_overviews.yaml"
+PAPER = CASESTUDIES / "nadia" / "paper"
 
 
 def whole_file(page: Any) -> None:
