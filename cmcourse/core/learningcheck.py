@@ -71,7 +71,9 @@ def read_phase(reader: ProgressReader, phase: Phase) -> PhaseResult:
     return PhaseResult(dict(answers), saved.get("finished") if answers else None)
 
 
-def save_answer(store: ProgressStore, phase: Phase, item: str, answer: Any, result: Feedback):
+def save_answer(
+    store: ProgressStore, phase: Phase, item: str, answer: Any, result: Feedback
+) -> PhaseResult:
     """Keep one answer; the phase is finished when every item has one. A finished phase
     keeps its answers: a later save is refused, with the reason."""
     current = read_phase(store, phase)
