@@ -272,15 +272,13 @@ def _follow_up_periods(
     periods: list[tuple[dt.date, dt.date, Frequency, str]] = []
     for a, b in itertools.pairwise(bounds):
         level = file.risk_on(a)
-        choices = [(f, why) for lo, hi, f, why in own if lo <= a < hi]
+        choices = [(f, f"{whose}: {f}") for lo, hi, f, whose in own if lo <= a < hi]
         if level and level is not RiskLevel.NONE:
             floor = sop.follow_up[level]
             choices.append((floor, f"{level.value.lower()} risk: {floor}"))
         if not choices:
             continue
         freq, why = max(choices, key=lambda c: _visits_a_day(c[0]))  # first of equals: own
-        if why.startswith("the "):
-            why = f"{why}: {freq}"
         if periods and periods[-1][1] == a and a not in rated and periods[-1][2:] == (freq, why):
             periods[-1] = (periods[-1][0], b, freq, why)  # the same rule goes on
         else:
