@@ -190,11 +190,6 @@ def _gives_consent_as(consent: ConsentForm, first: str, last: str | None) -> boo
     return bool(parts) and parts[0] == _norm(first) and (not last or parts[-1] == _norm(last))
 
 
-def _referred_by_name(form: ReferralForm) -> str:
-    p = form.person
-    return " ".join(n for n in (p.first_name, p.middle_name, p.last_name) if n)
-
-
 def _consents_of_person_referred(file: CaseFile, form: ReferralForm) -> list[ConsentForm] | None:
     """The consent forms that speak for the person a referral shares: the child's own and her
     caregiver's on her behalf when the child is referred; that person's own otherwise. None
@@ -231,7 +226,7 @@ def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
     if not missing:
         return None
     if own is not None:
-        who = _referred_by_name(form)
+        who = form.person.full_name
         return Refusal(
             rule="Consent of the person being referred",
             expected="A referral shares the information of the person referred, so that person "

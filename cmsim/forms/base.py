@@ -18,6 +18,18 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Named(Model):
+    """The name boxes every form about a person starts with."""
+
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+
 class Form(Model):
     """A case management form. Every form carries the case ID number box."""
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from cmsim.dates import DayFirstDate
-from cmsim.forms.base import Model
+from cmsim.forms.base import Model, Named
 from cmsim.vocab import Alive, CaregiverWillingness, PopulationGroup, Sex
 
 
-class Person(Model):
-    first_name: str | None = None
-    middle_name: str | None = None
-    last_name: str | None = None
+class Person(Named):
     other_names: str | None = None
     dob: DayFirstDate | None = None
     dob_estimated: bool | None = Field(None, description="If estimated, DOB = 01 January")
@@ -20,10 +17,6 @@ class Person(Model):
     national_id: str | None = None
     unhcr_id: str | None = None
     other_id: str | None = None
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
 
 
 class Child(Person):

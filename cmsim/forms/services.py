@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from cmsim.dates import DayFirstDate
-from cmsim.forms.base import Form, Model, ServiceItem
+from cmsim.forms.base import Form, Model, Named, ServiceItem
 from cmsim.vocab import (
     ContactRoute,
     ReferralChannel,
@@ -77,12 +77,9 @@ class ReferralContact(Model):
     address: str | None = None
 
 
-class ReferredPerson(Model):
+class ReferredPerson(Named):
     """3. Key information: all optional, only what the service needs and consent allows."""
 
-    first_name: str | None = None
-    middle_name: str | None = None
-    last_name: str | None = None
     other_names: str | None = None
     dob: DayFirstDate | None = None
     dob_estimated: bool | None = None
@@ -97,10 +94,7 @@ class ReferredPerson(Model):
     contact: str | None = None
 
 
-class ReferredCaregiver(Model):
-    first_name: str | None = None
-    middle_name: str | None = None
-    last_name: str | None = None
+class ReferredCaregiver(Named):
     other_names: str | None = None
     dob: DayFirstDate | None = None
     dob_estimated: bool | None = None
