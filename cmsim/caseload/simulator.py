@@ -481,7 +481,6 @@ class _Simulation:
         owner: list[int] = [0]
         is_open: list[bool] = [False]
         pending: list[int] = [0]
-        needed: list[tuple[ServiceType, ...]] = [()]  # services the case's concerns call for
         found: list[list[int]] = [[]]  # the case's protection concerns (indexes)
         next_action: list[int] = [0]
         since: list[int] = [0]  # day of the last change of risk level
@@ -573,13 +572,9 @@ class _Simulation:
             have = [draw_concern([])]
             while len(have) < most and rnd() < another:
                 have.append(draw_concern(have))
-            plan: list[ServiceType] = []
-            for k in have:
-                plan += (svc for svc in concern_services[k] if svc not in plan)
             risk.append(r)
             owner.append(w)
             found.append(have)
-            needed.append(tuple(plan))
             is_open.append(True)
             pending.append(0)
             next_action.append(1)
@@ -773,7 +768,11 @@ class _Simulation:
                     assess(d, c)
                 elif code == _PLAN:
                     w = owner[c]
-                    add_actions(d, c, w, needed[c])
+                    # One action for each service the case's concerns call for.
+                    plan: list[ServiceType] = []
+                    for k in found[c]:
+                        plan += (svc for svc in concern_services[k] if svc not in plan)
+                    add_actions(d, c, w, tuple(plan))
                     # Implementation starts: follow-ups and reviews run from today.
                     reviewed[c] = d
                     first_follow_up(d, c)
