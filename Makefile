@@ -8,13 +8,15 @@ PORT   ?= 8866
 # Kernels kept waiting for the course app, each with every page read ahead (README: "How fast
 # a page opens"; PREHEAT=0 starts every kernel on request; a room of 30: PREHEAT=30).
 PREHEAT ?= 1
+# Shared laptops: sign a trainee out after this many idle minutes (0: personal devices).
+SHARED_MINUTES ?= 0
 export PATH := $(abspath $(BIN)):$(PATH)
 
 # The slow suites (browser, hub, nbgrader, servers, notebook execution): `make test` runs them,
 # `make check` does not.
 SLOW   := browser or hub or nbgrader or server or notebooks
 
-.PHONY: setup serve test check lint lock bench clean hub hub-accounts
+.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts
 
 # Python packages come from requirements.lock: every package pinned with its hashes, so a fresh
 # machine next year installs what was tested. pip brings only uv (pinned by hash), which installs
@@ -52,7 +54,15 @@ hub-accounts: setup
 	$(BIN)/python hub/accounts.py create $(ACCOUNTS)
 
 serve: setup
-	$(BIN)/python -m cmcourse.core.serve --port=$(PORT) --preheat=$(PREHEAT) $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/python -m cmcourse.core.serve --port=$(PORT) --preheat=$(PREHEAT) \
+	  --shared-minutes=$(SHARED_MINUTES) $(if $(NO_BROWSER),--no-browser,)
+
+# A room's course on one laptop, no root: served on the room's network, sign-in from the class
+# list only, at most MAX_TRAINEES at once; it prints the address and a QR code to show.
+MAX_TRAINEES ?= 40
+classroom: setup
+	$(BIN)/python -m cmcourse.core.serve --classroom --port=$(PORT) --preheat=$(PREHEAT) \
+	  --max-trainees=$(MAX_TRAINEES) --shared-minutes=$(SHARED_MINUTES) --no-browser
 
 # Lint, formatting, types, the layers, and the fast tests: under a minute.
 lint: setup

@@ -36,6 +36,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cmcourse.core.accounts import registered_session  # noqa: E402
 from cmcourse.core.serve import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -44,7 +45,6 @@ from cmcourse.core.serve import (  # noqa: E402
     voila_command,
     wait_until_up,
 )
-from cmcourse.core.store import ProgressStore, new_trainee_id  # noqa: E402
 
 BARE = "bench/pages/bare.ipynb"
 APP = "course/index.ipynb"
@@ -116,11 +116,10 @@ def main() -> int:
             assert wait_until_up(base, 90), "Voilà did not start"
             server = psutil.Process(proc.pid)
             time.sleep(15)  # the two pools fill
-            trainee = new_trainee_id()
-            ProgressStore(trainee, data).set_name("Bench Trainee")
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            cookie = {"name": "cm101_trainee", "value": trainee, "domain": "127.0.0.1"}
-            context.add_cookies([cookie | {"path": "/"}])
+            _trainee, token = registered_session(data, "Bench Trainee")
+            cookie = {"name": "cm101_session", "value": token, "domain": "127.0.0.1", "path": "/"}
+            context.add_cookies([cookie])
             button = "button:has-text('Bare button')"
             load(context, base + BARE, button)  # fills the browser's cache
             bare = spaced_loads(context, base + BARE, button, args.loads, 8)

@@ -51,9 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from throwaway import ThrowawayHub  # noqa: E402
 
-from cmcourse.core.identity import COOKIE  # noqa: E402
 from cmcourse.core.serve import free_port, voila_command, wait_until_up  # noqa: E402
-from cmcourse.core.store import ProgressStore, new_trainee_id  # noqa: E402
 
 APP = "course/index.ipynb"  # the course app: every page opens inside it
 # The pages turned to, in course order from the map (a burst turns everyone to the next one).
@@ -93,8 +91,6 @@ class Trainee:
     def __init__(self, url: str, name: str, password: str, hub: bool = True):
         self.url, self.name, self.password, self.hub = url, name, password, hub
         self.http = requests.Session()
-        if not hub:  # the shared server knows a trainee by the course's cookie
-            self.http.headers["Cookie"] = f"{COOKIE}={password}"
         self.kernel: str | None = None
         self.socket: Any = None
         self.router: str | None = None
@@ -106,8 +102,16 @@ class Trainee:
     def sign_in(self) -> float:
         """Seconds from the login form to a usable course map (the server started too, if it
         was not running): the app's page, its kernel, and the map drawn by that kernel."""
-        if not self.hub:
-            return self.again()
+        if not self.hub:  # the course server's own sign-in: name and PIN, as on its page
+            start = time.perf_counter()
+            form = {"how": "new", "name": self.name, "pin": self.password, "pin2": self.password}
+            reply = self.http.post(f"{self.url}/cm101/sign-in", data=form, timeout=TIMEOUT)
+            if not reply.ok or not KERNEL.search(reply.text):
+                raise RuntimeError(f"{self.name}: signing in answered {reply.status_code}")
+            self._connect(reply.text)
+            self._send({"ready": "map"})
+            self._wait_for("map")
+            return time.perf_counter() - start
         start = time.perf_counter()
         form = self.http.get(f"{self.url}/hub/login", timeout=60)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
@@ -232,17 +236,15 @@ def percentiles(times: list[float]) -> str:
 
 class SharedServer:
     """One course server for the whole room, as `make serve PREHEAT=N` runs it: Voilà with N
-    kernels of the app waiting, the drawings made ahead; trainees told apart by their cookie."""
+    kernels of the app waiting, the drawings made ahead; each trainee signs in on its page."""
 
     def __init__(self, trainees: list[str], preheat: int):
         self.names, self.preheat = trainees, preheat
         self.data = Path(tempfile.mkdtemp(prefix="cm101-load-"))
         self.url = f"http://127.0.0.1:{free_port()}"
         self.proc: subprocess.Popen | None = None
-        self.passwords = {}  # a trainee's "password" here: their id, held in the cookie
-        for name in trainees:
-            self.passwords[name] = new_trainee_id()
-            ProgressStore(self.passwords[name], self.data).set_name(name)
+        # Each trainee signs in with a PIN of their own, as new trainees on the sign-in page.
+        self.passwords = {name: f"{4821 + 7 * i:04d}" for i, name in enumerate(trainees)}
 
     def __enter__(self) -> SharedServer:
         env = os.environ | {"CM101_DATA_DIR": str(self.data), "JUPYTER_RUNTIME_DIR": str(self.data)}

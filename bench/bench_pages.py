@@ -26,6 +26,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cmcourse.core.accounts import registered_session  # noqa: E402
 from cmcourse.core.serve import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -34,7 +35,6 @@ from cmcourse.core.serve import (  # noqa: E402
     voila_command,
     wait_until_up,
 )
-from cmcourse.core.store import ProgressStore, new_trainee_id  # noqa: E402
 
 PAGES = {
     "bare one-widget page": ("bench/pages/bare.ipynb", "button:has-text('Bare button')"),
@@ -110,12 +110,10 @@ def run_server(preheat: int, data: Path, loads: int, browser) -> dict:
         server = psutil.Process(proc.pid)
         if preheat:
             print(f"  (preheated pools full: {wait_for_pool(server)} kernels waiting)")
-        trainee = new_trainee_id()
-        ProgressStore(trainee, data).set_name("Bench Trainee")
         context = browser.new_context()
-        context.add_cookies(
-            [{"name": "cm101_trainee", "value": trainee, "domain": "127.0.0.1", "path": "/"}]
-        )
+        _trainee, token = registered_session(data, "Bench Trainee")
+        cookie = {"name": "cm101_session", "value": token, "domain": "127.0.0.1", "path": "/"}
+        context.add_cookies([cookie])
         results = {}
         for name, (path, marker) in PAGES.items():
             url = base + path

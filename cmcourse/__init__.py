@@ -45,10 +45,12 @@ _WHERE = {
     # trainers
     "report_page": "cmcourse.trainer.report",
     "live_page": "cmcourse.trainer.live",
+    "classlist_page": "cmcourse.trainer.classlist",
 }
 __all__ = [
     "budget_checklist",
     "checklist_html",
+    "classlist_page",
     "course_app",
     "course_map",
     "course_page",
@@ -95,6 +97,7 @@ if TYPE_CHECKING:
     from cmcourse.supervision.dashboards import show_dashboard, show_what_happened
     from cmcourse.supervision.schedule import supervision_planner
     from cmcourse.supervision.tools import tool
+    from cmcourse.trainer.classlist import classlist_page
     from cmcourse.trainer.live import live_page
     from cmcourse.trainer.report import report_page
 

@@ -214,3 +214,12 @@ def write_notebook(path: Path, *cells: tuple[str, str]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def signed_in(folder, name: str, pin: str = "4821") -> tuple[str, str]:
+    """A trainee registered in `folder` and signed in, as the course server does it: (their
+    id, the Cookie header a browser would send)."""
+    from cmcourse.core.accounts import registered_session
+
+    trainee, token = registered_session(folder, name, pin)
+    return trainee, f"cm101_session={token}"

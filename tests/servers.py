@@ -11,23 +11,27 @@ import psutil
 from cmcourse.core.serve import free_port, voila_command, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
+TRAINER_PASSPHRASE = "kiro-tabe-muna-sefo-dali"  # what the test servers' trainer types
+PIN = "4821"
 
 
 def start_voila(
-    folder: Path, env: dict[str, str] | None = None, **options
+    folder: Path, env: dict[str, str] | None = None, extra: list[str] | None = None, **options
 ) -> tuple[subprocess.Popen, str]:
     """Voilà serving the course as `make serve` does, on a free port, with its progress and
-    kernel files in `folder` (and `env` added): the process and the pages' base address."""
+    kernel files in `folder` (and `env` added, and `extra` of the course server's arguments):
+    the process and the pages' base address."""
     port = free_port()
     full = os.environ | {
         "CM101_WORKSHOP_DIR": str(folder / "workshop"),
         "CM101_DATA_DIR": str(folder),
         "JUPYTER_RUNTIME_DIR": str(folder),
+        "CM101_TRAINER_PASSPHRASE": TRAINER_PASSPHRASE,
         **(env or {}),
     }
     full.pop("JUPYTERHUB_USER", None)
     proc = subprocess.Popen(
-        voila_command(port, **options),
+        voila_command(port, **options) + (extra or []),
         cwd=ROOT,
         env=full,
         stdout=subprocess.DEVNULL,
@@ -66,3 +70,26 @@ def shown(page, heading: str) -> None:
     page.locator(".cm-app-content h1", has_text=heading).first.wait_for()
     assert page.locator(STDERR).count() == 0, page.locator(STDERR).first.inner_text()
     assert "Traceback" not in page.inner_text("body")
+
+
+def sign_in(page, name: str, pin: str = PIN, *, new: bool = True) -> None:
+    """On the sign-in page (where the course sends a browser nobody signed in): start as a
+    new trainee, or come back (`new=False`), then wait for the course page asked for."""
+    if new:
+        page.get_by_label("Your name").first.fill(name)
+        page.locator("#new-pin").fill(pin)
+        page.locator("#new-pin2").fill(pin)
+        button = page.get_by_role("button", name="Start the course")
+    else:
+        page.locator("#back-name").fill(name)
+        page.locator("#back-secret").fill(pin)
+        button = page.get_by_role("button", name="Continue where I left off")
+    with page.expect_navigation():
+        button.click()
+
+
+def sign_in_as_trainer(page, passphrase: str = TRAINER_PASSPHRASE) -> None:
+    """On the trainer's sign-in page: type the passphrase and press Enter."""
+    page.get_by_label("Trainer passphrase").fill(passphrase)
+    with page.expect_navigation():
+        page.get_by_label("Trainer passphrase").press("Enter")

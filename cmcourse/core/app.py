@@ -47,6 +47,10 @@ ROUTER = Path(__file__).with_name("router.js")
 class Router(anywidget.AnyWidget):
     _esm = ROUTER
     heartbeat = traitlets.Int(15).tag(sync=True)  # seconds between the browser's pings
+    # A shared device: after this many seconds without a click, key or scroll, the browser
+    # signs the trainee out (0: never), through the server's sign-out at `sign_out`.
+    idle = traitlets.Int(0).tag(sync=True)
+    sign_out = traitlets.Unicode("").tag(sync=True)
 
 
 # -- a page's notebook, read once per kernel --------------------------------------------
@@ -109,22 +113,23 @@ def run_cells(cells: tuple[Cell, ...]) -> None:
 
 # -- the app --------------------------------------------------------------------------
 class CourseApp:
-    """The header, the sign-in box while nobody is signed in, and the page shown."""
+    """The header (who is signed in, Sign out) and the page shown."""
 
     def __init__(self, heartbeat: int = 15, later: Callable[[], None] | None = None) -> None:
         self.outline = load_outline()
-        self.router = Router(heartbeat=heartbeat)
+        self.router = Router(
+            heartbeat=heartbeat,
+            idle=identity.shared_minutes() * 60,
+            sign_out=identity.sign_out_url(),
+        )
         self.router.on_msg(self._message)
         self.header = w.HTML(layout=w.Layout(width="100%"))
-        self.sign_in = w.Box(layout=w.Layout(display="block"))
         self.content = w.Box(layout=w.Layout(display="block", width="100%"))
         self.content.add_class("cm-app-content")
-        self.widget = w.VBox([self.router, self.header, self.sign_in, self.content])
+        self.widget = w.VBox([self.router, self.header, self.content])
         self.current: Page | None = None
         self._later = later  # run once the first page is shown, while the trainee reads it
         self.store = page.trainee_store()
-        if not self.store:
-            self.sign_in.children = (page.sign_in_box(self._signed_in),)
         self._shell = set(_instances)  # every widget above: they stay for the visit
         page.ON_SAVED[:] = [self._refresh_header]
 
@@ -139,6 +144,8 @@ class CourseApp:
     def _answer(self, content: dict[str, Any]) -> None:
         if "ping" in content:
             self.router.send({"pong": content["ping"]})
+            if content.get("active"):
+                identity.current_trainee()  # the trainee is at work: the session stays alive
         elif "ready" in content:
             if self.current is None:
                 self.open(str(content["ready"]), "first")
@@ -175,7 +182,11 @@ class CourseApp:
                 if found.id != page.map_page().id:
                     page.show(page.footer_html(found.id))
         self.current = found
+        was_signed_in = self.store is not None
         self.store = page.trainee_store()
+        if was_signed_in and self.store is None:  # signed out elsewhere, reset, or idle
+            self.router.send({"leave": f"{identity.sign_in_url()}?bye=ended"})
+            return
         self._refresh_header()
         self._announce(how)
         self._close(shown_before)  # after the page is on its way: it need not wait for this
@@ -210,17 +221,6 @@ class CourseApp:
                 }
             }
         )
-
-    # -- signing in ------------------------------------------------------------------------
-    def _signed_in(self, trainee_id: str) -> None:
-        """A trainee signed in: remember them here and in the browser; redraw the page."""
-        identity.signed_in_here(trainee_id)
-        self.router.send({"cookie": identity.cookie(trainee_id)})
-        for child in self.sign_in.children:
-            child.close()
-        self.sign_in.children = ()
-        if self.current is not None:
-            self.open(self.current.id, "replace")
 
 
 def load_ahead(load: Callable[[str], object]) -> None:

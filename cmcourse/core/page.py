@@ -26,7 +26,7 @@ from cmcourse.core.outline import Page, load_outline, url_for
 from cmcourse.core.progress import overall, page_progress, part_progress
 from cmcourse.core.render import ReflectionView, question_view
 from cmcourse.core.safety import friendly, kindly, safe, setup_logging, shown
-from cmcourse.core.store import ProgressError, ProgressStore, clean_name, new_trainee_id
+from cmcourse.core.store import ProgressError, ProgressStore
 from cmcourse.html.theme import STYLE
 
 log = logging.getLogger("cm101")
@@ -35,6 +35,10 @@ log = logging.getLogger("cm101")
 # the whole visit, and follows saved work (ON_SAVED) to keep its progress bar true.
 IN_APP = False
 ON_SAVED: list[Callable[[], None]] = []
+NOT_SAVED = (
+    "You are not signed in, so this was not saved: sign in (the link at the top of the page) "
+    "to save your work."
+)
 
 
 def show(html: str) -> None:
@@ -58,15 +62,30 @@ def map_page() -> Page:
 
 
 def trainee_store() -> ProgressStore | None:
-    """The signed-in trainee's progress, or None when nobody is signed in (or their file is
-    gone). On a JupyterHub the hub's user is the trainee, named on first sight."""
+    """The signed-in trainee's progress, or None when nobody is signed in. On a JupyterHub the
+    hub's user is the trainee, named on first sight; a file that was set aside (damaged) is
+    named again from the trainee's account, so the trainee stays signed in."""
     trainee_id, source = identity.current_trainee()
     if not trainee_id:
         return None
     store = ProgressStore(trainee_id)
-    if store.name is None and source == "hub":
-        store.set_name(os.environ.get("JUPYTERHUB_USER", trainee_id)[:60])
+    if store.name is None:
+        if source == "hub":
+            store.set_name(os.environ.get("JUPYTERHUB_USER", trainee_id)[:60])
+        elif (account := identity.account(trainee_id)) is not None:
+            store.set_name(account.name)
     return store if store.name is not None else None
+
+
+def sign_out_html() -> str:
+    """'Not you? Sign out' (a form: the server ends the session and clears the browser)."""
+    hub = os.environ.get("JUPYTERHUB_BASE_URL")
+    if os.environ.get("JUPYTERHUB_USER") and hub:
+        return f'<span>Not you? <a href="{escape(hub)}hub/logout">Sign out</a></span>'
+    return (
+        f'<form class="cm-signout" method="post" action="{escape(identity.sign_out_url())}">'
+        'Not you? <button type="submit" class="cm-link-button">Sign out</button></form>'
+    )
 
 
 def footer_html(page_id: str) -> str:
@@ -98,11 +117,16 @@ def header_html(page: Page, store: ProgressStore | None) -> str:
     )
     bar = ""
     if store:
-        bar = f"<p>Signed in as <strong>{escape(store.name or '')}</strong>."
+        bar = (
+            f'<div class="cm-who"><span>Signed in as <strong>{escape(store.name or "")}'
+            f"</strong>.</span>{sign_out_html()}"
+        )
         if part:
             progress = part_progress(outline, part.key, store.current())
-            bar += f" This part: {_bar(progress, part.title)}"
-        bar += "</p>"
+            bar += f"<span>This part: {_bar(progress, part.title)}</span>"
+        bar += "</div>"
+    else:
+        bar = signed_out_html()
     notice = ""
     if store and store.notice:
         notice = f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>'
@@ -139,8 +163,6 @@ class CoursePage:
             return
         display(HTML(STYLE))
         show(header_html(self.page, self.store))
-        if not self.store:
-            display(sign_in_box())
 
     # -- content ----------------------------------------------------------------------
     @kindly
@@ -153,7 +175,7 @@ class CoursePage:
 
         def save(q: Any, answer: Any, result: Any) -> None:
             if not self.store:
-                raise ProgressError("Please sign in at the top of the page to save your answers.")
+                raise ProgressError(NOT_SAVED)
             self.store.save_answer(q.id, answer, result.correct, result.points, result.out_of)
             self.notify_saved()
 
@@ -167,7 +189,7 @@ class CoursePage:
 
         def save(r: Any, text: str) -> None:
             if not self.store:
-                raise ProgressError("Please sign in at the top of the page to save your work.")
+                raise ProgressError(NOT_SAVED)
             self.store.save_reflection(r.id, text)
             self.notify_saved()
 
@@ -205,45 +227,14 @@ class CoursePage:
             display(break_button(self.store, self.page.id))
 
 
-def sign_in_box(on_signed_in: Callable[[str], None] | None = None) -> w.Widget:
-    """Name or trainee ID, then Start. Outside the app the page stores the trainee in a cookie
-    and reloads; the app is given the new trainee (`on_signed_in`) and carries on in place."""
-    name = w.Text(
-        placeholder="e.g. Amina Yusuf or TR-014",
-        description="Your name or trainee ID:",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="30em", max_width="100%"),
+def signed_out_html() -> str:
+    """Where a page's trainee is unknown (not signed in, or the session ended): the way to
+    sign in, saying that saved work is kept."""
+    return (
+        '<p class="cm-notice" role="status">You are not signed in, so answers on this page are '
+        f'not saved. <a href="{escape(identity.sign_in_url())}">Sign in</a> to continue '
+        "your course: everything you saved before is kept.</p>"
     )
-    start = w.Button(description="Start", button_style="primary", tooltip="Start the course")
-    out = w.Output()
-    message = w.HTML()
-
-    def show(html: str) -> None:
-        message.value = html
-
-    @safe(show)
-    def go(_: Any = None) -> None:
-        clean = clean_name(name.value)
-        trainee = new_trainee_id()
-        ProgressStore(trainee).set_name(clean)
-        message.value = (
-            f'<p role="status">Welcome, {escape(clean)}. Your progress will be '
-            "saved in this browser.</p>"
-        )
-        if on_signed_in:
-            on_signed_in(trainee)
-            return
-        with out:
-            display(HTML(identity.remember_script(trainee)))
-
-    start.on_click(go)
-    intro = w.HTML(
-        "<p><strong>Before you start:</strong> type your name or trainee ID. Your "
-        "answers are saved as you go, in this browser.</p>"
-    )
-    # On a phone the button goes under the name rather than squeezing it.
-    row = w.HBox([name, start], layout=w.Layout(flex_flow="row wrap", grid_gap="0.4em"))
-    return w.VBox([intro, row, message, out])
 
 
 def break_button(store: ProgressStore, page_id: str) -> w.Widget:
@@ -328,6 +319,6 @@ def course_map() -> None:
         html.append(f"<h2>{escape(part.title)}{part_bar}</h2><ul>{''.join(rows)}</ul>")
     html.append("</div>")
     display(HTML(STYLE))
-    show("".join(html[1:]))
     if not store and not IN_APP:
-        display(sign_in_box())
+        html.insert(2, signed_out_html())
+    show("".join(html[1:]))

@@ -60,7 +60,10 @@ function render({ model, el }) {
 
   model.on("msg:custom", (msg) => {
     heard();
-    if (msg.cookie) document.cookie = msg.cookie;
+    if (msg.leave) {
+      window.location.assign(msg.leave); // the session ended: the sign-in page says why
+      return;
+    }
     if (msg.failed) document.body.classList.remove("cm-turning");
     if (!msg.shown) return;
     const { page, title, how, address } = msg.shown;
@@ -83,6 +86,29 @@ function render({ model, el }) {
     }
   });
 
+  // A shared device: signed out after a while without the trainee's hand on it.
+  const idle = model.get("idle") * 1000;
+  let lastTouched = Date.now();
+  const touched = () => {
+    lastTouched = Date.now();
+  };
+  const inputs = ["pointerdown", "keydown", "scroll", "touchstart"];
+  inputs.forEach((name) => window.addEventListener(name, touched, { passive: true }));
+  const idleTimer = idle
+    ? window.setInterval(() => {
+        if (Date.now() - lastTouched < idle) return;
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = model.get("sign_out");
+        const why = document.createElement("input");
+        why.type = "hidden";
+        why.name = "why";
+        why.value = "idle";
+        form.appendChild(why);
+        document.body.appendChild(form);
+        form.submit();
+      }, Math.min(idle, 5000))
+    : 0;
   // The heartbeat: the kernel answers every ping; silence for several beats means the
   // connection is gone (longer while a page is being drawn, which can take a second or two).
   const beat = Math.max(1, model.get("heartbeat")) * 1000;
@@ -90,7 +116,9 @@ function render({ model, el }) {
     const patience = document.body.classList.contains("cm-turning") ? 8 : 2.7;
     if (Date.now() - lastHeard > patience * beat) banner.hidden = false;
     try {
-      model.send({ ping: Date.now() });
+      // "active": the trainee's hand was on the page since the last beat (the session's idle
+      // time starts again on the server too).
+      model.send({ ping: Date.now(), active: Date.now() - lastTouched < beat });
     } catch (error) {
       banner.hidden = false;
     }
@@ -99,6 +127,8 @@ function render({ model, el }) {
 
   return () => {
     window.clearInterval(timer);
+    if (idleTimer) window.clearInterval(idleTimer);
+    inputs.forEach((name) => window.removeEventListener(name, touched));
     document.removeEventListener("click", onClick, true);
     window.removeEventListener("popstate", onPop);
     live.remove();

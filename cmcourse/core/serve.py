@@ -1,6 +1,7 @@
 """Serve the course with Voilà on 127.0.0.1.
 
-python -m cmcourse.core.serve [--port N] [--no-browser] [--preheat N]
+python -m cmcourse.core.serve [--port N] [--no-browser] [--preheat N] [--shared-minutes N]
+                              [--classroom [--max-trainees N]]
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import threading
 import time
 import urllib.request
 import webbrowser
-from pathlib import Path
 
 from cmcourse.core.paths import ROOT
 
@@ -48,13 +48,17 @@ PREHEATED = ["course/index.ipynb"]
 
 
 def voila_args(
-    port: int, preheat: int = 0, cull_idle: int = 120, preheated: list[str] | None = None
+    port: int,
+    preheat: int = 0,
+    cull_idle: int = 120,
+    preheated: list[str] | None = None,
+    ip: str = "127.0.0.1",
 ) -> list[str]:
     """Voilà's settings for the course, in one place (used by serve, tests and benchmarks)."""
     args = [
         str(ROOT),
         f"--port={port}",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={ip}",
         "--no-browser",
         f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -84,12 +88,16 @@ def voila_args(
 
 
 def voila_command(
-    port: int, preheat: int = 0, cull_idle: int = 120, preheated: list[str] | None = None
+    port: int,
+    preheat: int = 0,
+    cull_idle: int = 120,
+    preheated: list[str] | None = None,
+    ip: str = "127.0.0.1",
 ) -> list[str]:
-    voila = Path(sys.executable).with_name("voila")
     path = jupyter_path(os.environ.get("JUPYTER_PATH"))
-    args = voila_args(port, preheat, cull_idle, preheated)
-    return ["env", f"JUPYTER_PATH={path}", str(voila), *args]
+    args = voila_args(port, preheat, cull_idle, preheated, ip)
+    # Voilà with the course's sign-in in front of its pages (cmcourse.server).
+    return ["env", f"JUPYTER_PATH={path}", sys.executable, "-m", "cmcourse.server", *args]
 
 
 def jupyter_path(existing: str | None = None) -> str:
@@ -128,6 +136,32 @@ def wait_until_up(url: str, seconds: float = 60, server: subprocess.Popen | None
     return False
 
 
+def room_address() -> str:
+    """This machine's address on the room's network (the one its default route leaves by;
+    nothing is sent), or 127.0.0.1 when it has no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.254.254.254", 9))
+            return str(s.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def classroom_banner(url: str) -> str:
+    """What the trainer reads out or shows: the address as text and as a QR code."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    return (
+        f"\nCM 101 classroom server. Trainees open:\n\n    {url}\n\n{out.getvalue()}\n"
+        "Only trainees on the class list can sign in: add them and print their cards on the "
+        "trainer's class list page (the trainer passphrase is above).\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cm101-serve", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8866)))
@@ -139,6 +173,23 @@ def main(argv: list[str] | None = None) -> int:
         help="kernels kept waiting for the course map, introduction and Module 1 pages "
         "(0: every page load starts its kernel)",
     )
+    parser.add_argument(
+        "--shared-minutes",
+        type=int,
+        default=0,
+        help="shared devices: sign a trainee out after this many idle minutes (0: never)",
+    )
+    parser.add_argument(
+        "--classroom",
+        action="store_true",
+        help="serve the room's network: class-list sign-in only, a cap on kernels",
+    )
+    parser.add_argument(
+        "--max-trainees",
+        type=int,
+        default=40,
+        help="classroom: trainees served at once; past it a page says the course is full",
+    )
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/{MAP_PATH}"
     if not port_is_free(args.port):
@@ -149,7 +200,24 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    server = subprocess.Popen(voila_command(args.port, args.preheat), cwd=ROOT)
+    env = dict(os.environ)
+    if args.classroom:
+        from cmcourse.core.store import data_dir
+
+        # Hand-ins go beside progress, outside the folder the course serves.
+        env.setdefault("CM101_WORKSHOP_DIR", str(data_dir() / "workshop"))
+        room = f"http://{room_address()}:{args.port}/"
+        env["CM101_COURSE_ADDRESS"] = room  # for the sign-in cards
+        command = voila_command(args.port, args.preheat, ip="0.0.0.0")
+        command += [
+            "--CourseVoila.roster_only=True",
+            f"--CourseVoila.max_kernels={args.max_trainees}",
+        ]
+    else:
+        command = voila_command(args.port, args.preheat)
+    if args.shared_minutes > 0:
+        command.append(f"--CourseVoila.shared_minutes={args.shared_minutes}")
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     # Draw the figures and dashboards once, beside Voilà, so no trainee waits for them (each
     # is written whole, then renamed: stopping this half-way leaves no broken file).
     warm = subprocess.Popen([sys.executable, "-m", "cmcourse.warm"], cwd=ROOT)
@@ -159,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if wait_until_up(url, 120, server):
             print(f"\nCM 101 is ready: {url}\n(Ctrl+C stops the server.)\n", flush=True)
+            if args.classroom:
+                print(classroom_banner(env["CM101_COURSE_ADDRESS"]), flush=True)
             if not args.no_browser:
                 webbrowser.open(url)
         else:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cmcourse.core.names import BadName, check_name
+
 if TYPE_CHECKING:
     from cmcourse.core.results import Submission, Summary
 
@@ -44,10 +46,16 @@ CREATE TABLE IF NOT EXISTS submissions (
 """
 
 TRAINEE_ID = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
-NAME_ALLOWED = re.compile(r"^[\w .,'’()-]+$")
 
 
 LASTING = 0  # the attempt number under which work that outlives attempts is kept
+# Sizes beyond anything a trainee writes on purpose (a reflection of 20,000 characters is some
+# ten pages): past them a save is refused with a plain message, and what was typed stays in the box.
+MAX_ANSWER = 20_000  # characters of an answer, as saved
+MAX_REFLECTION = 20_000
+MAX_RECORD = 200_000  # a saved record (a plan, a meeting record), as JSON
+# How long the notice about a damaged progress file set aside stays on the trainee's pages.
+NOTICE_HOURS = 24
 
 
 class ProgressError(Exception):
@@ -65,18 +73,12 @@ def data_dir() -> Path:
 
 
 def clean_name(raw: str) -> str:
-    """A trainee's name or ID as typed, checked; raises ProgressError saying what is allowed."""
-    name = re.sub(r"\s+", " ", str(raw or "")).strip()
-    if not name:
-        raise ProgressError("Please type your name or trainee ID to start.")
-    if len(name) > 60:
-        raise ProgressError("That is longer than a name: please use at most 60 characters.")
-    if not NAME_ALLOWED.match(name) or not re.search(r"\w", name):
-        raise ProgressError(
-            "Please use letters, numbers, spaces and . , ' ( ) - only, for example "
-            "'Amina Yusuf' or 'TR-014'."
-        )
-    return name
+    """A trainee's name as typed, checked (any script: core.names); raises ProgressError
+    saying what is wrong."""
+    try:
+        return check_name(raw).text
+    except BadName as exc:
+        raise ProgressError(str(exc)) from None
 
 
 def new_trainee_id() -> str:
@@ -87,6 +89,16 @@ def hub_trainee_id(user: str) -> str:
     """A JupyterHub user name made safe as a file name (hub names are already unique)."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", user)[:64]
     return safe if len(safe) >= 3 else f"hub_{safe}"
+
+
+def _within(text: str, limit: int, what: str) -> str:
+    if len(text) > limit:
+        raise ProgressError(
+            f"This {what} is too long to save ({len(text):,} characters; at most {limit:,}). "
+            "Please shorten it: what you typed is still in the box, and what you saved before "
+            "is safe."
+        )
+    return text
 
 
 def _now() -> str:
@@ -134,6 +146,21 @@ class ProgressReader:
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    @property
+    def notice(self) -> str | None:
+        """What the trainee is told, for a day, after their damaged file was set aside."""
+        at = self._meta("set_aside")
+        if not at:
+            return None
+        when = dt.datetime.fromisoformat(at)
+        if dt.datetime.now(dt.UTC) - when > dt.timedelta(hours=NOTICE_HOURS):
+            return None
+        return (
+            f"On {when:%d/%m/%Y at %H:%M} UTC your saved progress could not be read, so it "
+            "has been kept aside for your trainer and you started afresh. Nothing was deleted: "
+            "your trainer can look at the file that was kept."
+        )
 
     @property
     def attempt(self) -> int:
@@ -238,7 +265,6 @@ class ProgressStore(ProgressReader):
         self.trainee_id = trainee_id
         self.folder = (folder or data_dir()) / "trainees"
         self.path = self.folder / f"{trainee_id}.sqlite"
-        self.notice: str | None = None  # set when a damaged file had to be set aside
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -273,12 +299,9 @@ class ProgressStore(ProgressReader):
             if part.exists():
                 part.rename(Path(f"{aside}{suffix}"))
         log.error("progress file %s was damaged; set aside as %s", self.path, aside)
-        self.notice = (
-            "Your saved progress could not be read, so it has been kept aside for your "
-            "trainer and you are starting afresh. Nothing was deleted."
-        )
         conn = self._connect()
         conn.executescript(SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('set_aside', ?)", (_now(),))
         return conn
 
     def _write(self, sql: str, args: tuple) -> None:
@@ -301,13 +324,14 @@ class ProgressStore(ProgressReader):
     def save_answer(
         self, question: str, answer: Any, correct: bool, points: float, out_of: int
     ) -> None:
+        saved = _within(json.dumps(answer, default=str), MAX_ANSWER, "answer")
         self._write(
             "INSERT INTO answers (attempt, question, answer, correct, points, out_of, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 self.attempt,
                 question,
-                json.dumps(answer, default=str),
+                saved,
                 int(correct),
                 points,
                 out_of,
@@ -318,16 +342,17 @@ class ProgressStore(ProgressReader):
     def save_reflection(self, question: str, text: str) -> None:
         self._write(
             "INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?)",
-            (self.attempt, question, str(text), _now()),
+            (self.attempt, question, _within(str(text), MAX_REFLECTION, "reflection"), _now()),
         )
 
     def save_record(self, key: str, value: Any, *, lasting: bool = False) -> None:
         """Any other saved work, as JSON: course work (an integration plan) belongs to this
         attempt; `lasting` work (a supervisor's meeting records, a team) outlives
         "Submit results" and the course starting again."""
+        saved = _within(json.dumps(value, default=str), MAX_RECORD, "record")
         self._write(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-            (LASTING if lasting else self.attempt, key, json.dumps(value, default=str), _now()),
+            (LASTING if lasting else self.attempt, key, saved, _now()),
         )
 
     def visit(self, page: str) -> None:

@@ -126,7 +126,7 @@ def to_html(doc: Document) -> str:
 
 
 # -- PDF ----------------------------------------------------------------------------------
-def _font_dir() -> Path:
+def font_dir() -> Path:
     import matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -138,7 +138,7 @@ def to_pdf(doc: Document) -> bytes:
     from fpdf.fonts import FontFace
 
     pdf = FPDF(format="A4")
-    fonts = _font_dir()
+    fonts = font_dir()
     pdf.add_font("DejaVu", "", fonts / "DejaVuSans.ttf")
     pdf.add_font("DejaVu", "B", fonts / "DejaVuSans-Bold.ttf")
     pdf.add_font("DejaVu", "I", fonts / "DejaVuSans-Oblique.ttf")

@@ -43,7 +43,7 @@ def _cell(value: Any) -> Any:
 def score_rows(rows: Sequence[TraineeScore]) -> list[list[Any]]:
     """The scores table: a header, then one row per trainee."""
     keys = sorted({k for r in rows for k in r.modules}, key=module_order)
-    header = ["trainee", "trainee id", "results from", "attempt", "submitted at"]
+    header = ["trainee", "label", "results from", "attempt", "submitted at"]
     for k in keys:
         header += [f"module {k} points", f"module {k} out of"]
     header += ["points", "out of", "percent", "answered", "reflections", "last activity"]
@@ -51,7 +51,7 @@ def score_rows(rows: Sequence[TraineeScore]) -> list[list[Any]]:
     for r in rows:
         row: list[Any] = [
             r.name,
-            r.trainee_id,
+            r.label,
             "submission" if r.submitted else "current attempt",
             r.attempt,
             r.submitted_at or "",

@@ -16,6 +16,7 @@ class TraineeGain:
     trainee_id: str
     pre: tuple[float, int] | None  # points, out of: None until the pre-test is finished
     post: tuple[float, int] | None
+    label: str = ""
 
     @property
     def gain(self) -> float | None:
@@ -40,6 +41,7 @@ def trainee_gains(files: Sequence[TraineeFile]) -> list[TraineeGain]:
             f.trainee_id,
             (f.pre.points, f.pre.out_of) if f.pre.finished else None,
             (f.post.points, f.post.out_of) if f.post.finished else None,
+            f.label,
         )
         for f in files
         if f.pre.finished or f.post.finished

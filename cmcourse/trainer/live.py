@@ -2,13 +2,13 @@
 
     snapshot(folders)      # per trainee: page now, how far, stuck questions, last activity
     live_html(rows, now)   # the view as HTML (a table, stuck trainees first)
-    live_page()            # in workshop/live.ipynb: a passcode box, then the view, refreshed
+    live_page()            # in workshop/live.ipynb: for the signed-in trainer, refreshed
 
 A trainee is stuck on a question after STUCK_AFTER wrong tries in a row on it in the current
 attempt, until they get it right. `folders` are data directories (each holding `trainees/`):
 one for a course served with `make serve`, one per trainee on the workshop hub (the hub's own
 page, hub/live_service.py, calls the same functions). Like the trainer report, the view is
-for trainers only: the page computes nothing until the code in $CM101_TRAINER_CODE is typed.
+for trainers only: the page computes nothing for a browser the trainer has not signed in.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from cmcourse.core.progress import items_on, overall
 from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import all_trainees
 from cmcourse.html.theme import STYLE
-from cmcourse.trainer.gate import CODE_VARIABLE, trainer_gate
+from cmcourse.trainer.gate import trainer_gate
 from cmcourse.trainer.roster import TraineeFile, read_progress
 
 log = logging.getLogger("cm101")
@@ -61,6 +61,7 @@ class TraineeNow:
     progress: float  # 0 to 1, as on the trainee's own course map
     stuck: tuple[Stuck, ...]
     last_activity: str | None
+    label: str = ""
 
     def quiet_minutes(self, now: dt.datetime) -> int | None:
         """Whole minutes since the last saved activity (None if never active)."""
@@ -112,6 +113,7 @@ def trainee_now(
         progress=overall(file.current, outline),
         stuck=stuck_questions(file, banks, outline, after),
         last_activity=file.last_activity,
+        label=file.label,
     )
 
 
@@ -175,12 +177,8 @@ def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str
         pct = round(100 * r.progress)
         minutes = r.quiet_minutes(now)
         flag = " <span class='cm-flag'>(quiet)</span>" if (minutes or 0) >= QUIET_MINUTES else ""
-        # On the hub the id is the account name: shown once.
-        ident = (
-            f"<br><span class='cm-small'>{escape(r.trainee_id)}</span>"
-            if r.trainee_id != r.name
-            else ""
-        )
+        # The label tells trainees of one name apart (on the hub names are unique: none).
+        ident = f"<br><span class='cm-small'>{escape(r.label)}</span>" if r.label else ""
         body.append(
             f"<tr{' class=cm-stuck' if r.stuck else ''}><th scope='row'>{escape(r.name)}{ident}"
             "</th>"
@@ -211,11 +209,6 @@ def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str
 
 
 # -- the Voilà page ---------------------------------------------------------------------------
-NO_CODE = (
-    "The live view is locked because no trainer code was set when the course server was "
-    f"started. Start the server again with a code of your choice in {CODE_VARIABLE}, for "
-    f"example: {CODE_VARIABLE}=choose-a-long-code make serve"
-)
 ON_HUB = (
     "On the workshop hub, the live view is a page of the hub for trainers: open "
     "Services › cm101-live from the hub's home page (/hub/home)."
@@ -266,13 +259,10 @@ def _gate_widgets(folder: Path | None, every: float) -> None:
             "seconds while this page stays open.</p>"
         )
 
-    hub = f" {ON_HUB}" if os.environ.get("JUPYTERHUB_USER") else ""
+    hub = f"<p>{escape(ON_HUB)}</p>" if os.environ.get("JUPYTERHUB_USER") else ""
     trainer_gate(
         title="CM 101: live view of the workshop",
-        intro="Which trainee is on which page, how far each has got and who is stuck. For "
-        "trainers only: type the trainer code to open it.",
-        button="Open the live view",
         what="live view",
-        no_code=NO_CODE + hub,
         on_open=open_view,
+        elsewhere=hub,
     )

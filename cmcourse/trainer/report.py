@@ -1,12 +1,12 @@
-"""The trainer report page: scores, question difficulty and exports, behind the trainer code.
+"""The trainer report page: scores, question difficulty and exports, for the signed-in trainer.
 
-    report_page()               # in workshop/report.ipynb: a passcode box, then the report
+    report_page()               # in workshop/report.ipynb: the report, for the signed-in trainer
     report_html(folder)         # the report itself as HTML (templates/trainer_report.html)
 
 It puts together the trainer wing's parts: `roster.read_progress` (trainees' files, read
 only), `scores.trainee_scores` / `scores.question_stats` / `scores.histogram`, `exports.to_csv`
-and `exports.xapi_statements`, and `gate` (the code in $CM101_TRAINER_CODE, set when the server
-was started). The page computes nothing about trainees until the code is typed in.
+and `exports.xapi_statements`, and `gate` (the trainer's session). The page computes nothing
+about trainees for a browser the trainer has not signed in.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.html.parts import download_link
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.exports import statements_of, to_csv
-from cmcourse.trainer.gate import NO_CODE, trainer_gate
+from cmcourse.trainer.gate import trainer_gate
 from cmcourse.trainer.learning import item_gains, trainee_gains
 from cmcourse.trainer.roster import read_progress, when
 from cmcourse.trainer.scores import (
@@ -100,16 +100,8 @@ def _gate_widgets(folder: Path | None) -> None:
     def open_report(content: Any) -> str:
         content.value = report_html(folder)
         return (
-            '<p role="status" aria-live="polite">Report opened, with the progress saved up to '
-            "now. Reload the page to see newer work (you will need the code again).</p>"
+            '<p role="status" aria-live="polite">The report shows the progress saved up to '
+            "now. Reload the page to see newer work.</p>"
         )
 
-    trainer_gate(
-        title="CM 101: trainer report",
-        intro="This report shows every trainee's results. It is for trainers only: type the "
-        "trainer code to open it.",
-        button="Open the report",
-        what="trainer report",
-        no_code=NO_CODE,
-        on_open=open_report,
-    )
+    trainer_gate(title="CM 101: trainer report", what="trainer report", on_open=open_report)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cmcourse.core.accounts import labels
 from cmcourse.core.learningcheck import PhaseResult, read_phase
 from cmcourse.core.results import Submission
 from cmcourse.core.store import (
@@ -52,6 +53,7 @@ class TraineeFile:
     last_page: str | None  # where "Continue where you left off" leads
     pre: PhaseResult  # the pre-learning assessment, before the course
     post: PhaseResult  # and the same items after it
+    label: str = ""  # what tells trainees of one name apart (the trainer's pages show it)
 
 
 def read_progress(folder: Path | None = None) -> list[TraineeFile]:
@@ -60,6 +62,7 @@ def read_progress(folder: Path | None = None) -> list[TraineeFile]:
     stops the report, and reading never repairs, renames or creates anything."""
     files = []
     base = (folder or data_dir()) / "trainees"
+    known = labels(folder)
     for trainee_id in all_trainees(folder):
         try:
             reader = ProgressReader(base / f"{trainee_id}.sqlite")
@@ -79,6 +82,7 @@ def read_progress(folder: Path | None = None) -> list[TraineeFile]:
                     reader.last_page(),
                     read_phase(reader, "pre"),
                     read_phase(reader, "post"),
+                    known.get(trainee_id, ""),
                 )
             )
         except sqlite3.Error as exc:

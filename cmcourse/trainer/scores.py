@@ -53,6 +53,7 @@ class TraineeScore:
     answered: int
     reflections: int
     last_activity: str | None
+    label: str = ""
 
     @property
     def source(self) -> str:
@@ -86,6 +87,7 @@ def _score(file: TraineeFile, banks: Mapping[str, ModuleBank]) -> TraineeScore:
         answered=sum(m.answered for m in summary.modules),
         reflections=len(summary.reflections),
         last_activity=file.last_activity,
+        label=file.label,
     )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import servers
+from builders import signed_in
 from servers import kernels, start_voila
 
 pytestmark = pytest.mark.browser
@@ -34,8 +36,7 @@ def sign_in(page, base, name):
     # Playwright's default 30 s, so every step of these tests may take a minute.
     page.set_default_timeout(60_000)
     page.goto(base + "course/index.ipynb")
-    page.get_by_label("Your name or trainee ID:").fill(name)
-    page.get_by_role("button", name="Start").click()
+    servers.sign_in(page, name)
     page.wait_for_selector(f"text=Welcome, {name}")
 
 
@@ -52,9 +53,8 @@ def test_a_trainee_journey_from_sign_in_to_certificate(server, browser):
 
     # An absurd name gets a plain message, then a real name signs in.
     page.goto(base + "course/index.ipynb")
-    page.get_by_label("Your name or trainee ID:").fill("<<<>>>")
-    page.get_by_role("button", name="Start").click()
-    page.wait_for_selector("text=Please use letters, numbers")
+    servers.sign_in(page, "<<<>>>")
+    page.wait_for_selector("text=cannot be part of a name")
     sign_in(page, base, "Amina Yusuf")
     page.screenshot(path=str(SHOTS / "landing.png"), full_page=True)
     assert "Traceback" not in page.content()
@@ -241,7 +241,9 @@ def test_a_plain_page_load_leaves_no_kernel_running_for_long(tmp_path):
         def running() -> int:
             return len(kernels(proc.pid))
 
-        with urllib.request.urlopen(url, timeout=60) as reply:
+        _trainee, cookie = signed_in(tmp_path, "Plain Loader")
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=60) as reply:
             assert "Introduction to the Inter-Agency Guidelines" in reply.read().decode()
         assert running() >= 1
         deadline = time.monotonic() + 40
@@ -289,8 +291,9 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
     of the trainee whose browser asked, never the next one's, whether the pool is full or dry."""
     import time
 
+    from cmcourse.core.accounts import registered_session
     from cmcourse.core.identity import COOKIE
-    from cmcourse.core.store import ProgressStore, new_trainee_id
+    from cmcourse.core.store import ProgressStore
 
     app = "course/index.ipynb"  # the course app: the one page with a pool (make serve)
     proc, base = start_voila(tmp_path, preheat=1, preheated=[app])
@@ -301,13 +304,11 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
         time.sleep(5)
         people = {}
         for name, answer in (("Preheat One", "c"), ("Preheat Two", None)):
-            trainee = new_trainee_id()
-            store = ProgressStore(trainee, tmp_path)
-            store.set_name(name)
+            trainee, token = registered_session(tmp_path, name)  # signed in, as by the server
             if answer:
-                store.save_answer("m1-six-steps", answer, False, 0, 1)
+                ProgressStore(trainee, tmp_path).save_answer("m1-six-steps", answer, False, 0, 1)
             context = browser.new_context()
-            cookie = {"name": COOKIE, "value": trainee, "domain": "127.0.0.1", "path": "/"}
+            cookie = {"name": COOKIE, "value": token, "domain": "127.0.0.1", "path": "/"}
             context.add_cookies([cookie])
             people[name] = context
         for name, context in people.items():  # the first finds the pool full, the next dry

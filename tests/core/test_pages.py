@@ -161,12 +161,11 @@ def test_links_stay_under_the_servers_base_url_on_a_jupyterhub(monkeypatch):
 def test_the_results_page_has_one_footer(tmp_path, monkeypatch):
     """Previous, the course map and Take a break appear once under the results (they were
     shown twice: by the results panel and by the page's own footer call)."""
-    from cmcourse.core.store import ProgressStore, new_trainee_id
+    from builders import signed_in
 
-    trainee = new_trainee_id()
-    ProgressStore(trainee, tmp_path).set_name("Footer Reader")
+    _trainee, cookie = signed_in(tmp_path, "Footer Reader")
     monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("HTTP_COOKIE", f"cm101_trainee={trainee}")
+    monkeypatch.setenv("HTTP_COOKIE", cookie)
     path = ROOT / "course" / "results.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(

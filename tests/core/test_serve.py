@@ -86,13 +86,16 @@ def test_every_page_links_the_courses_one_stylesheet_from_its_voila_template(tmp
     is the same file the pages show inline elsewhere (theme.STYLE)."""
     import re
 
+    from builders import signed_in
     from servers import start_voila
 
     from cmcourse.html.theme import STYLESHEET
 
     proc, base = start_voila(tmp_path)
+    _trainee, cookie = signed_in(tmp_path, "Style Reader")
+    request = urllib.request.Request(base + "course/index.ipynb", headers={"Cookie": cookie})
     try:
-        with urllib.request.urlopen(base + "course/index.ipynb", timeout=90) as reply:
+        with urllib.request.urlopen(request, timeout=90) as reply:
             head = reply.read().decode().split("</head>")[0]
         (href,) = re.findall(r'href="([^"]*/cm101/static/course\.css[^"]*)"', head)
         origin = base.split("/voila/")[0]

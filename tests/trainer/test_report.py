@@ -6,20 +6,24 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from matplotlib.figure import Figure
+from nbclient import NotebookClient
 
+from cmcourse.core import identity
+from cmcourse.core.accounts import TRAINEE, TRAINER, Accounts
 from cmcourse.core.bank import check, find, load_bank
 from cmcourse.core.results import summarise as results
 from cmcourse.core.store import ProgressStore
 from cmcourse.trainer.exports import to_csv, xapi_statements
-from cmcourse.trainer.gate import NO_CODE, unlock
 from cmcourse.trainer.report import report_html
 from cmcourse.trainer.scores import (
     histogram,
@@ -40,6 +44,9 @@ RIGHT_ORDER = [i.id for i in find(ORDER).items]
 def answer(store: ProgressStore, question_id: str, value: Any) -> None:
     result = check(find(question_id), value)
     store.save_answer(question_id, value, result.correct, result.points, result.out_of)
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -183,7 +190,7 @@ def test_scores_csv_has_one_row_per_trainee_with_exact_figures(folder):
         "Dede Mensah",
     ]
     a, b = rows[0], rows[1]
-    assert a["trainee id"] == "trainee-a" and a["results from"] == "submission"
+    assert a["label"] == "" and a["results from"] == "submission"  # no accounts file here
     assert (a["module 1 points"], a["module 1 out of"], a["points"]) == ("2", str(M1), "2")
     assert a["out of"] == str(OUT_OF) and a["percent"] == f"{round(200 / OUT_OF, 1):g}"
     assert (a["answered"], a["reflections"]) == ("3", "2")
@@ -332,22 +339,52 @@ def test_histogram_is_built_without_pyplot():
     assert out.stdout.strip() == "False"
 
 
-# -- the report and its passcode ----------------------------------------------------------------
-def test_the_gate_refuses_a_wrong_code_and_opens_with_the_right_one():
-    env = {"CM101_TRAINER_CODE": "letmein"}
-    assert not unlock("letmeout", env).open
-    assert "not right" in unlock("letmeout", env).message
-    assert not unlock("", env).open
-    assert not unlock("letmein!", env).open
-    assert unlock("letmein", env).open
-    assert unlock(" letmein ", env).open  # a pasted space does not matter
+# -- the report, for the trainer only ---------------------------------------------------------
+def test_only_a_browser_the_trainer_signed_in_is_the_trainer(tmp_path, monkeypatch):
+    monkeypatch.setenv("CM101_DATA_DIR", str(tmp_path))
+    accounts = Accounts(tmp_path)
+    trainer = accounts.open_session(TRAINER)
+    trainee = accounts.open_session(TRAINEE, accounts.register("Amina Yusuf", "4821").id)
+    for cookie, opens in (
+        (f"cm101_trainer={trainer}", True),
+        (f"cm101_trainer={trainee}", False),  # a trainee's token is no trainer's
+        (f"cm101_session={trainer}", False),
+        ("cm101_trainer=forged-token", False),
+        ("", False),
+    ):
+        monkeypatch.setenv("HTTP_COOKIE", cookie)
+        assert identity.is_trainer() is opens, cookie
+    accounts.end_session(trainer)  # signed out
+    monkeypatch.setenv("HTTP_COOKIE", f"cm101_trainer={trainer}")
+    assert not identity.is_trainer()
 
 
-def test_without_a_code_set_the_gate_stays_shut_and_says_how_to_set_it():
-    for env in ({}, {"CM101_TRAINER_CODE": "  "}):
-        gate = unlock("anything", env)
-        assert not gate.open and gate.message == NO_CODE
-        assert "CM101_TRAINER_CODE=" in gate.message
+def test_trainees_of_one_name_are_told_apart_by_label_and_no_id_is_shown(tmp_path):
+    from cmcourse.trainer.live import live_html, snapshot
+
+    accounts = Accounts(tmp_path)
+    one = accounts.register("Amina Yusuf", "4821")
+    two = accounts.register("Amina Yusuf", "7395")
+    ProgressStore(two.id, tmp_path).visit("1.2")
+    report = report_html(tmp_path)
+    live = live_html(snapshot([tmp_path]))
+    for html in (report, live):
+        assert html.count("Amina Yusuf") >= 2
+        assert one.label in html and two.label in html
+        assert one.id not in html and two.id not in html
+    assert one.id not in to_csv(trainee_scores(tmp_path))
+
+
+@pytest.mark.notebooks
+def test_the_report_page_shows_nothing_of_trainees_before_the_trainer_signs_in(folder, monkeypatch):
+    monkeypatch.setenv("CM101_DATA_DIR", str(folder))
+    nb = nbformat.read(ROOT / "workshop" / "report.ipynb", as_version=4)
+    env = os.environ | {"CM101_DATA_DIR": str(folder), "HTTP_COOKIE": "", "SCRIPT_NAME": "/x"}
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute(env=env)
+    widgets = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    text = " ".join(str(w["state"].get("value", "")) for w in widgets.values())
+    assert "is for trainers" in text and 'href="/cm101/trainer?next=%2Fx"' in text
+    assert "Abena Kimaro" not in text
 
 
 def test_the_report_html_has_tables_an_accessible_chart_and_downloads(folder):

@@ -1,0 +1,1 @@
+"""The course server: Voilà with the course's sign-in (app), and its sign-in pages (signin)."""

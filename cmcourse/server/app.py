@@ -1,0 +1,204 @@
+"""The course server: Voilà with the course's sign-in in front of its pages.
+
+    python -m cmcourse.server <Voilà's arguments> [--CourseVoila.roster_only=True]
+
+Every page of the course opens for a signed-in trainee only, the trainer's pages
+(`workshop/`) for the signed-in trainer only; anyone else is sent to the sign-in page, and no
+kernel starts for them. `/` leads to the course.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import tornado.web
+from traitlets import Bool, Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from cmcourse.core import identity
+from cmcourse.core.accounts import TRAINEE, TRAINER, Accounts, hash_secret
+from cmcourse.server import signin
+from cmcourse.server.signin import SignInSettings
+
+PASSPHRASE_VARIABLE = "CM101_TRAINER_PASSPHRASE"
+_COMMON = ("password", "passphrase", "changeme", "letmein", "trainer", "cm101", "123456", "qwerty")
+
+
+def weak(passphrase: str) -> str | None:
+    """Why a trainer passphrase is too weak to guard trainees' work, or None."""
+    text = passphrase.strip()
+    if len(text) < 12:
+        return "it is shorter than 12 characters"
+    if len(set(text.casefold())) < 6:
+        return "it uses fewer than 6 different characters"
+    if any(word in text.casefold() for word in _COMMON):
+        return "it contains a word every guesser tries first"
+    return None
+
+
+def new_passphrase() -> str:
+    """Five pronounceable groups (about 63 bits): 'tiro-bafe-kuno-mida-pelu'."""
+    consonants, vowels = "bdfghjklmnprstvz", "aeiou"
+    syllable = lambda: secrets.choice(consonants) + secrets.choice(vowels)  # noqa: E731
+    return "-".join(syllable() + syllable() for _ in range(5))
+
+
+# Kernels of the trainer's pages (not counted against the classroom's cap on trainees).
+_TRAINERS: set[str] = set()
+
+
+class CourseVoilaHandler(TornadoVoilaHandler):
+    """Voilà's page handler, for signed-in people only."""
+
+    def initialize(self, sign_in: SignInSettings, **kwargs: Any) -> None:
+        super().initialize(**kwargs)
+        self.sign_in = sign_in
+
+    def _session_role(self, cookie: str) -> str | None:
+        token = self.get_cookie(cookie)
+        if not token:
+            return None
+        accounts = Accounts()
+        try:
+            session = accounts.session(token, identity.idle_seconds())
+            return session.role if session else None
+        finally:
+            accounts.close()
+
+    async def get(self, path: str | None = None) -> Any:
+        base = self.sign_in.base_url
+        for_trainer = (path or "").startswith("workshop/")
+        if for_trainer and self._session_role(identity.TRAINER_COOKIE) != TRAINER:
+            self.redirect(f"{base}cm101/trainer?{_next(self.request.uri)}")
+            return None
+        if not for_trainer and self._session_role(identity.COOKIE) != TRAINEE:
+            why = "&bye=ended" if self.get_cookie(identity.COOKIE) else ""
+            self.redirect(f"{base}cm101/sign-in?{_next(self.request.uri)}{why}")
+            return None
+        if not for_trainer and self._full():
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            self.finish(signin.full_page(base))
+            return None
+        if not for_trainer:
+            return await super().get(path=path)
+        before = set(self.kernel_manager.list_kernel_ids())
+        try:
+            return await super().get(path=path)
+        finally:  # the trainer's pages take no trainee's place
+            _TRAINERS.update(set(self.kernel_manager.list_kernel_ids()) - before)
+
+    def _full(self) -> bool:
+        """As many trainees' pages are open as the server was set to hold (the kernels kept
+        waiting for the next trainees do not count)."""
+        cap = self.sign_in.max_kernels
+        if not cap:
+            return False
+        manager = self.kernel_manager
+        running = set(manager.list_kernel_ids())
+        _TRAINERS.intersection_update(running)
+        waiting = sum(len(pool) for pool in getattr(manager, "_pools", {}).values())
+        return len(running) - len(_TRAINERS) - waiting >= cap
+
+
+def _next(uri: str | None) -> str:
+    return urlencode({"next": uri or ""})
+
+
+class ToTheCourse(tornado.web.RequestHandler):
+    def initialize(self, url: str) -> None:
+        self.url = url
+
+    def get(self, *_: Any) -> None:
+        self.redirect(self.url)
+
+
+class CourseVoila(Voila):
+    """Voilà, with the course's sign-in."""
+
+    name = "cm101-server"
+    roster_only = Bool(False, help="Only trainees on the trainer's roster may sign in.").tag(
+        config=True
+    )
+    shared_minutes = Int(
+        0, help="Sign a trainee out after this many idle minutes (0: not shared devices)."
+    ).tag(config=True)
+    max_kernels = Int(
+        0, help="Trainees served at once (0: no cap); past it a page says the course is full."
+    ).tag(config=True)
+
+    def _trainer_hash(self) -> str:
+        """The trainer passphrase: the one given at start (refused when weak), or a new one,
+        printed. It is taken out of the environment, so no page's kernel inherits it."""
+        given = os.environ.pop(PASSPHRASE_VARIABLE, "").strip()
+        if given:
+            reason = weak(given)
+            if reason:
+                sys.exit(
+                    f"The trainer passphrase in {PASSPHRASE_VARIABLE} is too weak ({reason}). "
+                    "Choose a longer one (four or more words, for example), or leave it unset "
+                    "and the server makes one and prints it."
+                )
+            return hash_secret(given)
+        made = new_passphrase()
+        print(
+            f"\nTrainer passphrase for this run (the trainer's report and live view): {made}\n"
+            f"(To choose your own: {PASSPHRASE_VARIABLE}=... make serve)\n",
+            flush=True,
+        )
+        return hash_secret(made)
+
+    def _outside_what_is_served(self) -> None:
+        """A classroom serves the room's network: trainees' progress and hand-ins must not be
+        inside the folder it serves."""
+        from cmcourse.assignments.submit import workshop_dir
+        from cmcourse.core.store import data_dir
+
+        for what, folder in (("progress", data_dir()), ("hand-ins", workshop_dir())):
+            if folder.resolve().is_relative_to(Path(self.root_dir).resolve()):
+                sys.exit(
+                    f"The trainees' {what} would be kept in {folder}, inside the folder the "
+                    "course serves to the room. Set CM101_DATA_DIR and CM101_WORKSHOP_DIR to "
+                    "folders outside it."
+                )
+
+    def start(self) -> None:
+        if self.roster_only:
+            self._outside_what_is_served()
+        os.environ["CM101_SHARED_DEVICE_MINUTES"] = str(self.shared_minutes)  # for the kernels
+        self.sign_in = SignInSettings(
+            base_url=self.base_url,
+            roster_only=self.roster_only,
+            shared_minutes=self.shared_minutes,
+            trainer_hash=self._trainer_hash(),
+            max_kernels=self.max_kernels,
+        )
+        accounts = Accounts()
+        try:
+            added = accounts.migrate()
+        finally:
+            accounts.close()
+        if added:
+            self.log.info("sign-in: %d progress files from before sign-in can be claimed", added)
+        super().start()
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for handler in super().init_handlers():
+            pattern, target, *options = handler
+            if target is TornadoVoilaHandler:
+                handler = (pattern, CourseVoilaHandler, {**options[0], "sign_in": self.sign_in})
+            elif target is TornadoVoilaTreeHandler and pattern == self.server_url:
+                handler = (pattern, ToTheCourse, {"url": signin.app_url(self.base_url)})
+            handlers.append(handler)
+        return signin.handlers(self.sign_in) + handlers
+
+
+main = CourseVoila.launch_instance
