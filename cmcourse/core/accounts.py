@@ -298,6 +298,50 @@ class Accounts:
                 added += 1
         return added
 
+    # -- carried between servers ---------------------------------------------------------
+    _CARRIED = ("id", "name", "name_key", "label", "secret", "kind", "roster", "created")
+
+    def carried(self, trainee_id: str) -> dict[str, object] | None:
+        """A trainee's account as it travels to another server (the secret as its hash: the
+        trainee signs in there with the same PIN or code)."""
+        row = self._conn.execute(
+            f"SELECT {', '.join(self._CARRIED)} FROM trainees WHERE id = ?", (trainee_id,)
+        ).fetchone()
+        return dict(zip(self._CARRIED, row, strict=True)) if row else None
+
+    def adopt(self, account: dict[str, object]) -> str | None:
+        """Take in an account from another server. One known here already stays as it is here
+        (its name and secret win); returns what the trainer should know, or None."""
+        trainee_id = str(account["id"])
+        here = self.find(trainee_id)
+        if here is not None:
+            if here.name != account["name"]:
+                return f"{here.shown}: named “{account['name']}” there; the name here was kept"
+            return None
+        checked = check_name(account["name"])
+        label = str(account["label"])
+        taken = self._conn.execute("SELECT 1 FROM trainees WHERE label = ?", (label,)).fetchone()
+        note = None
+        if taken or not re.fullmatch(f"[{LABEL_LETTERS}]{{4}}", label):
+            label, note = self._new_label(), f"{checked.text}: a new label, the old one is in use"
+        kind = str(account["kind"])
+        if kind not in {PIN, CODE, UNCLAIMED}:
+            raise SignInError(f"An account in the file is of an unknown kind ({kind!r}).")
+        self._write(
+            "INSERT INTO trainees VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                trainee_id,
+                checked.text,
+                checked.key,
+                label,
+                account["secret"],
+                kind,
+                int(bool(account["roster"])),
+                str(account["created"]),
+            ),
+        )
+        return note
+
     # -- sessions ----------------------------------------------------------------------------
     def open_session(self, role: str, trainee_id: str | None = None) -> str:
         """A new session; the token goes to the browser (in a cookie the server sets) and only

@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +180,7 @@ class ProgressReader:
         tries: dict[str, int] = {}
         for question, answer, correct, points, out_of in self._conn.execute(
             "SELECT question, answer, correct, points, out_of FROM answers WHERE attempt = ? "
-            "ORDER BY id",
+            "ORDER BY at, id",
             (n,),
         ):
             tries[question] = tries.get(question, 0) + 1
@@ -197,7 +197,7 @@ class ProgressReader:
         )
         pages: list[str] = []
         for (page,) in self._conn.execute(
-            "SELECT page FROM visits WHERE attempt = ? ORDER BY id", (n,)
+            "SELECT page FROM visits WHERE attempt = ? ORDER BY at, id", (n,)
         ):
             if page not in pages:
                 pages.append(page)
@@ -239,14 +239,44 @@ class ProgressReader:
             (row, attempt, question, json.loads(answer), bool(ok), pts, of, at)
             for row, attempt, question, answer, ok, pts, of, at in self._conn.execute(
                 "SELECT id, attempt, question, answer, correct, points, out_of, at "
-                "FROM answers ORDER BY id"
+                "FROM answers ORDER BY at, id"
             )
         ]
+
+    def rows(self) -> dict[str, list[list[Any]]]:
+        """Everything saved, table by table, without the file's own row numbers (to carry the
+        work to another server: `ProgressStore.merge`)."""
+        return {
+            table: [list(row) for row in self._conn.execute(f"SELECT {cols} FROM {table}")]
+            for table, (cols, _key) in MERGED.items()
+        }
 
     def last_activity(self) -> str | None:
         """When anything was last saved in this file."""
         stamps = [at for (at,) in self._conn.execute(_LAST_ACTIVITY) if at]
         return max(stamps, default=None)
+
+
+# What travels between servers, and what makes two rows the same row. A try, a visit or a
+# break is the same when everything about it is (importing twice adds nothing; every try is
+# kept). A reflection, a record or a submission is one per attempt and key: when two servers
+# hold different ones, the one written last is kept, and the conflict is reported.
+MERGED: dict[str, tuple[str, str]] = {
+    "answers": ("attempt, question, answer, correct, points, out_of, at", "all"),
+    "visits": ("attempt, page, at", "all"),
+    "breaks": ("attempt, page, at", "all"),
+    "reflections": ("attempt, question, text, at", "attempt, question"),
+    "records": ("attempt, key, value, at", "attempt, key"),
+    "submissions": ("attempt, at, summary", "attempt"),
+}
+
+
+@dataclass
+class Merged:
+    """What a merge added, and the conflicts it resolved (table, key, what was kept)."""
+
+    added: int = 0
+    conflicts: list[str] = field(default_factory=list)
 
 
 _LAST_ACTIVITY = " UNION ALL ".join(
@@ -354,6 +384,58 @@ class ProgressStore(ProgressReader):
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
             (LASTING if lasting else self.attempt, key, saved, _now()),
         )
+
+    def merge(self, rows: dict[str, list[list[Any]]], name: str | None = None) -> Merged:
+        """Add the work saved on another server (`ProgressReader.rows`) to this file, in one
+        transaction, by the rules of MERGED; the attempt in progress is the later of the two."""
+        merged = Merged()
+        try:
+            with self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")
+                for table, (cols, key) in MERGED.items():
+                    for row in rows.get(table, []):
+                        merged.added += self._merge_row(table, cols, key, row, merged.conflicts)
+                attempts = [r[0] for t in MERGED for r in rows.get(t, []) if r and r[0]]
+                if attempts and max(attempts) > self.attempt:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('attempt', ?)", (str(max(attempts)),)
+                    )
+                if name and self.name is None:
+                    self._conn.execute("INSERT INTO meta VALUES ('name', ?)", (name,))
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            log.exception("merging progress failed")
+            raise ProgressError(
+                "their progress in the file could not be added (nothing of it was kept); the "
+                "file may come from another version of the course."
+            ) from exc
+        return merged
+
+    def _merge_row(
+        self, table: str, cols: str, key: str, row: list[Any], conflicts: list[str]
+    ) -> int:
+        """Add one row from elsewhere (1 if it changed this file, else 0)."""
+        names = [c.strip() for c in cols.split(",")]
+        if len(row) != len(names):
+            raise ValueError(f"a row of {table} has {len(row)} values, not {len(names)}")
+        keys = names if key == "all" else [k.strip() for k in key.split(",")]
+        where = " AND ".join(f"{k} IS ?" for k in keys)
+        args = [row[names.index(k)] for k in keys]
+        here = self._conn.execute(f"SELECT {cols} FROM {table} WHERE {where}", args).fetchone()
+        if here is None:
+            marks = ", ".join("?" for _ in names)
+            self._conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", row)
+            return 1
+        if key == "all" or list(here) == row:
+            return 0  # already here
+        what = f"{table} {' / '.join(str(a) for a in args)}"
+        at = names.index("at")
+        if str(row[at]) > str(here[at]):
+            sets = ", ".join(f"{c} = ?" for c in names)
+            self._conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*row, *args])
+            conflicts.append(f"{what}: two versions; the imported one, written later, was kept")
+            return 1
+        conflicts.append(f"{what}: two versions; the one here, written later, was kept")
+        return 0
 
     def visit(self, page: str) -> None:
         self._write(

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import tornado.web
@@ -40,6 +41,7 @@ from cmcourse.html.documents import render
 from cmcourse.html.theme import STYLESHEET
 
 log = logging.getLogger("cm101")
+T = TypeVar("T")
 
 # How many wrong tries from one address, on any names, before that address waits too.
 FREE_TRIES_PER_CLIENT = 5
@@ -92,7 +94,7 @@ class Base(tornado.web.RequestHandler):
         """A form posted from another site (a page trying to sign someone in or out) is
         refused: a browser names the page's origin on every POST."""
         origin = self.request.headers.get("Origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != self.request.host:
+        if origin and (origin == "null" or urlsplit(origin).netloc != self.request.host):
             raise tornado.web.HTTPError(403, "cross-site form")
 
     def next_url(self, default: str) -> str:
@@ -184,12 +186,11 @@ class TraineeSignIn(Base):
         form = {"form": how, "name": name[:120]}
         try:
             if how == "claim" and (old := self._claimable()):
-                trainee = self.accounts.claim(
-                    old.id, check_pin(self.get_argument("pin", ""), self.get_argument("pin2", ""))
-                )
+                pin = check_pin(self.get_argument("pin", ""), self.get_argument("pin2", ""))
+                trainee = await _apart(Accounts.claim, old.id, pin)
                 self.forget(identity.OLD_COOKIE)
             elif how == "new" and not self.settings_.roster_only:
-                trainee = self._register(name)
+                trainee = await self._register(name)
             else:
                 trainee = await self._check(name, self.get_argument("secret", ""))
         except _Warn as warned:
@@ -206,7 +207,7 @@ class TraineeSignIn(Base):
         log.info("sign-in: %s signed in from %s", trainee.label, self.client())
         self.redirect(self.next_url(app_url(self.settings_.base_url)), status=303)
 
-    def _register(self, name: str) -> Trainee:
+    async def _register(self, name: str) -> Trainee:
         checked = check_name(name)
         pin = check_pin(self.get_argument("pin", ""), self.get_argument("pin2", ""))
         confirmed = self.get_argument("confirm", "") == "yes"
@@ -220,7 +221,7 @@ class TraineeSignIn(Base):
                     "you a new code if you have forgotten it). If you are another person of the "
                     "same name, confirm below: you will get a record of your own."
                 )
-        return self.accounts.register(checked.text, pin)
+        return await _apart(Accounts.register, checked.text, pin)
 
     async def _check(self, name: str, secret: str) -> Trainee:
         checked = check_name(name)
@@ -230,17 +231,20 @@ class TraineeSignIn(Base):
             raise _Refused(429, _wait_message(wait))
         if not secret.strip():
             raise SignInError("Please type your PIN or sign-in code.")
-        trainee = self.accounts.check(checked.text, secret)
+        trainee = await _apart(Accounts.check, checked.text, secret)
         if trainee is None:
             self.accounts.failed(who, self.client())
             self.accounts.failed(client, self.client())
             log.warning("sign-in: a wrong PIN or code for a name, from %s", self.client())
             await asyncio.sleep(PAUSE_AFTER_WRONG)
-            known = bool(self.accounts.named(checked.text))
+            if self.settings_.roster_only:
+                hint = " as they are written on your card, and try again."
+            elif self.accounts.named(checked.text):
+                hint = " and try again."
+            else:
+                hint = " and try again: if you are new here, use “Start here” instead."
             raise _Refused(
-                401,
-                "That name and PIN (or code) do not match. Check both and try again"
-                + ("." if known else ": if you are new here, use “Start here” instead."),
+                401, "That name and sign-in code (or PIN) do not match. Check both" + hint
             )
         if self.settings_.roster_only and not trainee.roster:
             raise _Refused(403, "This course is for the trainees on the trainer's list.")
@@ -284,7 +288,8 @@ class TrainerSignIn(Base):
             self.show(429, error=_wait_message(wait))
             return
         typed = self.get_argument("passphrase", "")
-        if not secret_matches(typed.strip(), self.settings_.trainer_hash):
+        right = await asyncio.to_thread(secret_matches, typed.strip(), self.settings_.trainer_hash)
+        if not right:
             self.accounts.failed("trainer", self.client())
             log.warning("trainer sign-in: a wrong passphrase from %s", self.client())
             await asyncio.sleep(PAUSE_AFTER_WRONG)
@@ -328,6 +333,21 @@ class _Refused(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
+
+
+async def _apart(method: Callable[..., T], *args: Any) -> T:
+    """An accounts call that hashes a secret (scrypt, some 50 ms on purpose) in a thread with
+    its own connection, so thirty trainees signing in at once never stall the server's loop
+    (every open page's connection runs on it)."""
+
+    def run() -> T:
+        accounts = Accounts()
+        try:
+            return method(accounts, *args)
+        finally:
+            accounts.close()
+
+    return await asyncio.to_thread(run)
 
 
 def _wait_message(seconds: float) -> str:

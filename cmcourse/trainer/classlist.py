@@ -5,7 +5,7 @@
 Each name on the list gets a sign-in code (printed once, on its card: only its hash is kept)
 and a label. A trainee who forgot a PIN or lost a card gets a new code here; their old secret
 stops working and their sessions end. On a classroom server (`make classroom`) only trainees
-on this list may sign in.
+on this list may sign in. The page also exports and imports progress (`transfer`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from cmcourse.html.parts import download_link, table_html
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.cards import Card, cards_pdf
 from cmcourse.trainer.gate import trainer_gate
+from cmcourse.trainer.transfer import export_progress, import_progress, summary
 
 HOW = {PIN: "their own PIN", CODE: "a sign-in code (card)", UNCLAIMED: "not yet: from before"}
 MAX_NAMES = 500  # more than a class: a pasted file that is not a class list
@@ -146,13 +147,18 @@ def _open(content: Any) -> str:
     )
     who = w.Dropdown(description="Trainee:", layout=w.Layout(width="30em", max_width="100%"))
     reset = w.Button(description="Give a new sign-in code", layout=w.Layout(width="auto"))
+    revoke = w.Button(description="Sign out on every device", layout=w.Layout(width="auto"))
     added_out, reset_out = w.HTML(), w.HTML()
+    export = w.Button(description="Export everyone's progress", layout=w.Layout(width="auto"))
+    incoming = w.FileUpload(accept=".json", multiple=False, description="Import progress")
+    moved_out = w.HTML()
 
     def refresh() -> None:
         everyone = accounts.trainees()
         content.value = trainees_table(everyone)
+        chosen_before = who.value
         who.options = [("choose a trainee", "")] + [(t.shown, t.id) for t in everyone]
-        who.value = ""
+        who.value = chosen_before if any(t.id == chosen_before for t in everyone) else ""
 
     @safe(lambda html: setattr(added_out, "value", html))
     def on_add(_: Any = None) -> None:
@@ -166,11 +172,16 @@ def _open(content: Any) -> str:
             upload.value = ()
         refresh()
 
-    @safe(lambda html: setattr(reset_out, "value", html))
-    def on_reset(_: Any = None) -> None:
+    def chosen() -> Trainee | None:
         trainee = accounts.find(who.value) if who.value else None
         if trainee is None:
             reset_out.value = '<p class="cm-error" role="alert">Please choose a trainee.</p>'
+        return trainee
+
+    @safe(lambda html: setattr(reset_out, "value", html))
+    def on_reset(_: Any = None) -> None:
+        trainee = chosen()
+        if trainee is None:
             return
         code = accounts.reset_secret(trainee.id)
         reset_out.value = (
@@ -180,8 +191,49 @@ def _open(content: Any) -> str:
         )
         refresh()
 
+    @safe(lambda html: setattr(moved_out, "value", html))
+    def on_export(_: Any = None) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        link = download_link(
+            "Progress file (all trainees)",
+            f"cm101-progress-{stamp}.cm101.json",
+            "application/json",
+            export_progress(),
+        )
+        moved_out.value = (
+            f'<p role="status">{link}: it holds names and answers; carry it as you would '
+            "the trainees' paper files.</p>"
+        )
+
+    @safe(lambda html: setattr(moved_out, "value", html))
+    def on_import(_: Any = None) -> None:
+        if not incoming.value:
+            return
+        data = bytes(incoming.value[0]["content"])
+        incoming.value = ()
+        report = import_progress(data)
+        notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
+        moved_out.value = f'<p role="status">Imported: {escape(summary(report))}</p>' + (
+            f"<ul>{notes}</ul>" if notes else ""
+        )
+        refresh()
+
+    @safe(lambda html: setattr(reset_out, "value", html))
+    def on_revoke(_: Any = None) -> None:
+        trainee = chosen()
+        if trainee is None:
+            return
+        accounts.end_sessions(trainee.id)
+        reset_out.value = (
+            f'<p role="status">{escape(trainee.shown)} is signed out on every device (a laptop '
+            "left signed in, for example); they sign in again with the same PIN or code.</p>"
+        )
+
     add.on_click(on_add)
     reset.on_click(on_reset)
+    revoke.on_click(on_revoke)
+    export.on_click(on_export)
+    incoming.observe(on_import, names="value")
     refresh()
     display(
         w.VBox(
@@ -195,13 +247,21 @@ def _open(content: Any) -> str:
                 add,
                 added_out,
                 w.HTML(
-                    "<h2>A forgotten PIN or a lost card</h2><p>Choose the trainee (the label "
-                    "tells people of one name apart) and give a new code: their work is kept."
-                    "</p>"
+                    "<h2>A forgotten PIN, a lost card, a laptop left signed in</h2><p>Choose "
+                    "the trainee (the label tells people of one name apart): give a new code, "
+                    "or sign them out everywhere. Their work is kept.</p>"
                 ),
                 who,
-                reset,
+                w.HBox([reset, revoke], layout=w.Layout(flex_flow="row wrap", grid_gap="0.4em")),
                 reset_out,
+                w.HTML(
+                    "<h2>Progress that travels</h2><p>From a laptop used offline: export its "
+                    "trainees' progress as one file and import it on the head office's server. "
+                    "Importing the same file twice adds nothing.</p>"
+                ),
+                export,
+                incoming,
+                moved_out,
             ]
         )
     )

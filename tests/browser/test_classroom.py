@@ -98,6 +98,25 @@ def test_the_trainer_makes_the_class_list_and_prints_cards(classroom, browser):
     table = page.locator("table").last.inner_text()
     assert "Rehema Ally" in table and "Said Omar" in table and "a sign-in code (card)" in table
     page.screenshot(path=str(SHOTS / "classlist_laptop.png"), full_page=True)
+    # A list saved from a spreadsheet, imported as a file.
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Import a list").click()
+    csv = b"Name,Site\r\nYusuf Ali,Camp 3\r\nZawadi Njoki,Camp 1\r\n"
+    chooser.value.set_files({"name": "class.csv", "mimeType": "text/csv", "buffer": csv})
+    page.get_by_role("button", name="Add to the class list").click()
+    page.get_by_text("Sign-in cards for 2 trainees").last.wait_for()
+    page.locator("table", has_text="Zawadi Njoki").wait_for()
+    assert "Trainees (4)" in page.locator("table").last.inner_text()  # no trainee "Name"
+    # Rehema forgot her card: a new code, on a card of its own.
+    page.get_by_label("Trainee:").select_option(index=1)
+    page.get_by_role("button", name="Give a new sign-in code").click()
+    page.get_by_text("now signs in with a new code").wait_for()
+    assert "Sign-in cards for 1 trainee (PDF)" in page.inner_text("body")
+    page.get_by_role("button", name="Sign out on every device").click()
+    page.get_by_text("is signed out on every device").wait_for()
+    page.get_by_label("Trainee:").select_option(index=0)
+    page.get_by_role("button", name="Sign out on every device").click()
+    page.get_by_text("Please choose a trainee").wait_for()
     context.close()
 
 
