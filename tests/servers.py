@@ -72,6 +72,15 @@ def shown(page, heading: str) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
+def new_page(browser, width: int = 1280):
+    """A browser context of its own (a person's browser) at this width, and its page; every
+    step may take a minute (a kernel starting on a busy 2-core machine)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return context, page
+
+
 def sign_in(page, name: str, pin: str = PIN, *, new: bool = True) -> None:
     """On the sign-in page (where the course sends a browser nobody signed in): start as a
     new trainee, or come back (`new=False`), then wait for the course page asked for."""

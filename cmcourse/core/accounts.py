@@ -195,6 +195,24 @@ class Accounts:
             ).fetchone():
                 return label
 
+    def _insert(
+        self,
+        trainee_id: str,
+        name: str,
+        label: str,
+        secret: object,
+        kind: str,
+        roster: bool,
+        created: str,
+    ) -> str:
+        """One account, as checked by the caller; returns the name as kept."""
+        checked = check_name(name)
+        self._write(
+            "INSERT INTO trainees VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (trainee_id, checked.text, checked.key, label, secret, kind, int(roster), created),
+        )
+        return checked.text
+
     def _add(
         self,
         name: str,
@@ -203,28 +221,17 @@ class Accounts:
         roster: bool = False,
         trainee_id: str | None = None,
     ) -> Trainee:
-        checked = check_name(name)
         trainee_id = trainee_id or new_trainee_id()
         label = self._new_label()
-        self._write(
-            "INSERT INTO trainees VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                trainee_id,
-                checked.text,
-                checked.key,
-                label,
-                hash_secret(secret) if secret else None,
-                kind,
-                int(roster),
-                dt.datetime.now(dt.UTC).isoformat(),
-            ),
-        )
+        created = dt.datetime.now(dt.UTC).isoformat()
+        secret_hash = hash_secret(secret) if secret else None
+        name = self._insert(trainee_id, name, label, secret_hash, kind, roster, created)
         store = ProgressStore(trainee_id, self.folder)
         try:
-            store.set_name(checked.text)
+            store.set_name(name)
         finally:
             store.close()
-        return Trainee(trainee_id, checked.text, label, kind, roster)
+        return Trainee(trainee_id, name, label, kind, roster)
 
     def register(self, name: str, pin: str) -> Trainee:
         """A new trainee with the PIN they chose. A PIN already used by a trainee of the same
@@ -318,28 +325,17 @@ class Accounts:
             if here.name != account["name"]:
                 return f"{here.shown}: named “{account['name']}” there; the name here was kept"
             return None
-        checked = check_name(account["name"])
+        name = check_name(account["name"]).text
         label = str(account["label"])
         taken = self._conn.execute("SELECT 1 FROM trainees WHERE label = ?", (label,)).fetchone()
         note = None
         if taken or not re.fullmatch(f"[{LABEL_LETTERS}]{{4}}", label):
-            label, note = self._new_label(), f"{checked.text}: a new label, the old one is in use"
+            label, note = self._new_label(), f"{name}: a new label, the old one is in use"
         kind = str(account["kind"])
         if kind not in {PIN, CODE, UNCLAIMED}:
             raise SignInError(f"An account in the file is of an unknown kind ({kind!r}).")
-        self._write(
-            "INSERT INTO trainees VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                trainee_id,
-                checked.text,
-                checked.key,
-                label,
-                account["secret"],
-                kind,
-                int(bool(account["roster"])),
-                str(account["created"]),
-            ),
-        )
+        roster, created = bool(account["roster"]), str(account["created"])
+        self._insert(trainee_id, name, label, account["secret"], kind, roster, created)
         return note
 
     # -- sessions ----------------------------------------------------------------------------

@@ -17,15 +17,59 @@ from typing import Any, NamedTuple
 Form = dict[str, Any]  # {"kind": ..., and the ids the kind needs: options, terms, labels, items}
 
 
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def read_typed_day(text: str) -> dt.date:
+    """A date as people type it: day first (05/09/2022, 5/9/22, 5.9.2022, 05-09-2022) or ISO
+    (2022-09-05). A two-digit year is read as 20yy (the dates of this course's cases and
+    questions are all this century). Raises ValueError saying exactly what is wrong."""
+    cleaned = re.sub(r"\s+", "", str(text))
+    iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", cleaned)
+    dmy = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", cleaned)
+    if iso:
+        year, month, day = map(int, iso.groups())
+    elif dmy:
+        day, month, year = map(int, dmy.groups())
+        year += 2000 if year < 100 else 0
+    else:
+        raise ValueError(
+            f"“{str(text).strip()}” cannot be read as a date: write the day, month and year, "
+            "for example 05/09/2022 for 5 September 2022"
+        )
+    if not 1 <= month <= 12:
+        raise ValueError(f"there is no month {month}: the months go from 1 to 12 (day first)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        name = MONTHS[month - 1]
+        raise ValueError(
+            f"{name} {year} has no day {day}: {last} {name} is the last day of {name}"
+        ) from None
+
+
 def read_day(value: Any) -> dt.date | None:
-    """A date: a date object, or text written day/month/year with a four-digit year (as the
-    assignments take it); None if it is neither or not on the calendar (31/02)."""
+    """A date: a date object, or text a trainee typed (`read_typed_day`); None if it is
+    neither or not on the calendar (31/02)."""
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
-        day, month, year = map(int, value.strip().split("/"))
+    if isinstance(value, str):
         try:
-            return dt.date(year, month, day)
+            return read_typed_day(value)
         except ValueError:
             return None
     return None

@@ -9,6 +9,7 @@ assignments, and checking an answer is a pure function of (question, answer).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cmcourse.core.answers import Form, is_right
+from cmcourse.core.answers import Form, is_right, read_number, read_typed_day
 from cmcourse.core.paths import ROOT
 from cmsim.errors import FileProblem
 from cmsim.files import load_model
@@ -127,6 +128,11 @@ class _Question(_Strict):
         """Score an answer given as plain data; raise TypeError, ValueError or KeyError if it
         cannot be read (`check` turns that into a message)."""
         raise NotImplementedError
+
+    def unreadable(self, answer: Any) -> str | None:
+        """Why a typed answer cannot be read (it is then neither scored nor saved), or None.
+        The choices of the other types are always readable."""
+        return None
 
     def assignment_help(self) -> str:
         """Markdown under the prompt in an nbgrader assignment: how to write the answer."""
@@ -373,15 +379,30 @@ class Computed(_Question):
         result = self.expected()
         return fmt(result) if self.answer_kind == "date" else result
 
+    def unreadable(self, answer: Any) -> str | None:
+        if isinstance(answer, dt.date):
+            return None
+        try:
+            self._read(answer)
+        except ValueError as exc:
+            return f"{str(exc)[0].upper()}{str(exc)[1:]}. This was not counted as an answer."
+        return None
+
+    def _read(self, answer: Any) -> Any:
+        """The typed answer as a date or a number; ValueError saying what is wrong."""
+        if self.answer_kind == "date":
+            return answer if isinstance(answer, dt.date) else read_typed_day(str(answer))
+        number = read_number(str(answer).strip())
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"“{str(answer).strip()}” is not a number: type digits, e.g. 12")
+        return number
+
     def score(self, answer: Any) -> Feedback:
-        from cmsim.dates import fmt, parse_day_first
+        from cmsim.dates import fmt
 
         right_value = self.expected()
-        if self.answer_kind == "date":
-            given: Any = answer if isinstance(answer, dt.date) else parse_day_first(answer)
-            shown = fmt(right_value)
-        else:
-            given, shown = float(answer), str(right_value)
+        given = self._read(answer)
+        shown = fmt(right_value) if self.answer_kind == "date" else str(right_value)
         right = is_right(self.answer_kind, given, right_value)
         lead = "Right." if right else f"Not quite: the answer is {shown}."
         return self._scored(right, [f"{lead} {self.explanation.format(answer=shown)}"])
@@ -396,6 +417,18 @@ Question = Annotated[
     SingleChoice | MultipleChoice | TrueFalse | Matching | Ordering | Computed,
     Field(discriminator="type"),
 ]
+
+
+# A reflection is an attempt once it is a sentence: this many words, this many letters. Below
+# that ("x", "ok", "not sure") the points to consider stay hidden and it does not count.
+ATTEMPT_WORDS = 4
+ATTEMPT_LETTERS = 20
+
+
+def is_attempt(text: str) -> bool:
+    """Whether a reflection is a real attempt (a sentence or more), in any script."""
+    words = re.findall(r"\w+", text or "")
+    return len(words) >= ATTEMPT_WORDS and sum(len(w) for w in words) >= ATTEMPT_LETTERS
 
 
 class Reflection(_Strict):

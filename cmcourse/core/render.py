@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from cmcourse.core.bank import Feedback, check
+from cmcourse.core.bank import ATTEMPT_WORDS, Feedback, check, is_attempt
 from cmcourse.core.safety import safe
 
 # A layout for each widget, never one shared: the course app closes a page's widgets when the
@@ -100,6 +100,13 @@ class QuestionView:
             self.feedback.value = (
                 '<div class="cm-feedback" role="status" aria-live="polite">'
                 f"<p>{escape(self.incomplete())}</p></div>"
+            )
+            return
+        unreadable = self.question.unreadable(answer)
+        if unreadable:  # not an answer: nothing scored, nothing saved, the box keeps it
+            self.feedback.value = (
+                '<div class="cm-feedback cm-unreadable" role="alert">'
+                f"<p>{escape(unreadable)}</p></div>"
             )
             return
         result = check(self.question, answer)
@@ -329,7 +336,7 @@ class ReflectionView:
             [prompt, self.text, w.HBox([self.button, self.status]), self.guidance], layout=full()
         )
         self.widget.add_class("cm-reflection")
-        if previous:
+        if previous and is_attempt(previous):
             self._reveal()
 
     def _show_status(self, html: str) -> None:
@@ -337,8 +344,12 @@ class ReflectionView:
 
     def _save(self, _button: Any = None) -> None:
         text = self.text.value.strip()
-        if not text:
-            self.status.value = '<span role="status">Write something first.</span>'
+        if not is_attempt(text):
+            self.status.value = (
+                '<span role="status" aria-live="polite">Write a sentence or more (at least '
+                f"{ATTEMPT_WORDS} words) in your own words, then save: the points to consider "
+                "appear once you have.</span>"
+            )
             return
         self.on_save(self.reflection, text)
         self.status.value = '<span role="status" aria-live="polite">Saved.</span>'

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cmcourse.core.bank import ModuleBank, load_bank
+from cmcourse.core.bank import ModuleBank, is_attempt, load_bank
 from cmcourse.core.store import Attempt
 
 VERSION = 1
@@ -88,7 +88,7 @@ def summarise(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> S
                 id=r.id, section=r.section, prompt=r.prompt, text=attempt.reflections[r.id]
             )
             for r in bank.reflections
-            if r.id in attempt.reflections
+            if is_attempt(attempt.reflections.get(r.id, ""))  # "x" is not a reflection written
         ]
         if not bank.questions:
             continue  # a case study's discussion questions: reflections only

@@ -30,6 +30,13 @@ def setup_logging() -> None:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
+    # Warnings of any library (matplotlib, IPython, ipywidgets...) go to the same log, never
+    # to the page: a warning raised in a button's callback would reach the trainee as a pink
+    # stderr box, with a server path in it.
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger("py.warnings")
+    warnings_log.handlers[:] = [handler]
+    warnings_log.propagate = False
 
 
 def friendly(exc: BaseException) -> str:

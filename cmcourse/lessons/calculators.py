@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -98,14 +99,28 @@ def deadline_widget(sop: SOP | None = None) -> w.VBox:
     return w.VBox([title, which, risk, date, out])
 
 
+def read_count(typed: str, what: str) -> int:
+    """A count typed in a box ('4', ' 12 '); ValueError saying why anything else is not one
+    ('2.5', '1e3', '-3', 'four')."""
+    text = str(typed).strip()
+    if re.fullmatch(r"\d{1,6}", text):
+        return int(text)
+    if re.fullmatch(r"-\s*\d+([.,]\d+)?", text):
+        raise ValueError(f"{what}: “{text}” is below zero; a count starts at 0")
+    if re.fullmatch(r"\d+[.,]\d+", text):
+        raise ValueError(f"{what}: “{text}” is not a whole number; people come whole")
+    if re.fullmatch(r"\d{7,}", text):
+        raise ValueError(f"{what}: “{text}” is more than this calculator counts (999,999)")
+    raise ValueError(f"{what}: “{text}” is not a number; type digits only, e.g. 4")
+
+
 def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
     """A caseload and a team: what the SOP asks for and what the team breaks."""
     style = {"description_width": "initial"}
-    cases = w.BoundedIntText(value=130, min=0, max=100000, description="Open cases:", style=style)
-    workers = w.BoundedIntText(value=4, min=0, max=10000, description="Caseworkers:", style=style)
-    supervisors = w.BoundedIntText(
-        value=1, min=0, max=1000, description="Supervisors:", style=style
-    )
+    boxes = {
+        what: w.Text(value=start, description=f"{what}:", style=style, continuous_update=False)
+        for what, start in (("Open cases", "130"), ("Caseworkers", "4"), ("Supervisors", "1"))
+    }
     out = w.HTML()
 
     def show(html: str) -> None:
@@ -113,8 +128,13 @@ def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
 
     @safe(show)
     def update(_: Any = None) -> None:
-        need = staffing_for(cases.value, sop)
-        findings = team_findings(cases.value, workers.value, supervisors.value, sop)
+        try:
+            cases, workers, supervisors = (read_count(b.value, k) for k, b in boxes.items())
+        except ValueError as exc:
+            out.value = f'<p class="cm-error" role="alert">{escape(str(exc))}.</p>'
+            return
+        need = staffing_for(cases, sop)
+        findings = team_findings(cases, workers, supervisors, sop)
         verdict = (
             "<p><strong>This team is within the SOP.</strong></p>"
             if not findings
@@ -126,18 +146,10 @@ def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
             + f"</ul><p>Your team:</p>{verdict}</div>"
         )
 
-    for box in (cases, workers, supervisors):
+    for box in boxes.values():
         box.observe(update, names="value")
     update()
-    return w.VBox(
-        [
-            w.HTML("<p><strong>Staffing calculator</strong></p>"),
-            cases,
-            workers,
-            supervisors,
-            out,
-        ]
-    )
+    return w.VBox([w.HTML("<p><strong>Staffing calculator</strong></p>"), *boxes.values(), out])
 
 
 def budget_widget() -> w.VBox:

@@ -20,21 +20,29 @@ class Staffing:
     def lines(self, sop: SOP = DEFAULT_SOP) -> list[str]:
         s = sop.supervision
         return [
-            f"{self.cases} cases need at least {self.caseworkers} caseworker"
-            f"{'s' * (self.caseworkers != 1)} (at most {s.caseload_limit} cases each).",
-            f"{self.caseworkers} caseworkers need at least {self.supervisors} supervisor"
-            f"{'s' * (self.supervisors != 1)} (one supervisor for "
+            f"{_count(self.cases, 'case')} {'needs' if self.cases == 1 else 'need'} at least "
+            f"{_count(self.caseworkers, 'caseworker')} (at most {s.caseload_limit} cases each).",
+            f"{_count(self.caseworkers, 'caseworker')} "
+            f"{'needs' if self.caseworkers == 1 else 'need'} at least "
+            f"{_count(self.supervisors, 'supervisor')} (one supervisor for "
             f"{s.caseworkers_per_supervisor_min}-{s.caseworkers_per_supervisor_max} caseworkers).",
-            f"Caseload reviews: {self.caseload_reviews_per_month} a month (each caseworker's "
-            f"caseload at least every {s.caseload_review}).",
+            f"Caseload reviews: about {self.caseload_reviews_per_month} a month (each "
+            f"caseworker's caseload at least every {s.caseload_review}).",
             f"Individual supervision: about {self.supervision_hours_per_month} hours a month "
             f"({s.individual_supervision_minutes} minutes {s.individual_supervision.__str__()} "
             "per caseworker).",
         ]
 
 
-def _per_month(every_days: int, times: int = 1) -> int:
-    return -(-30 * times // every_days)
+def _count(n: int, thing: str) -> str:
+    """'1 caseworker', '2 caseworkers'."""
+    return f"{n} {thing}{'s' * (n != 1)}"
+
+
+def _per_month(every_days: int, times: int = 1) -> float:
+    """How often a month (30 days) something done every `every_days` days, `times` times,
+    comes round: every two weeks is 30/14, about 2.1 a month (not 3)."""
+    return 30 * times / every_days
 
 
 def staffing_for(cases: int, sop: SOP = DEFAULT_SOP) -> Staffing:
@@ -44,9 +52,9 @@ def staffing_for(cases: int, sop: SOP = DEFAULT_SOP) -> Staffing:
     s = sop.supervision
     caseworkers = -(-cases // s.caseload_limit)
     supervisors = -(-caseworkers // s.caseworkers_per_supervisor_max)
-    reviews = caseworkers * _per_month(s.caseload_review.days)
+    reviews = round(caseworkers * _per_month(s.caseload_review.days))
     sessions = _per_month(s.individual_supervision.every.days, s.individual_supervision.times)
-    hours = -(-caseworkers * sessions * s.individual_supervision_minutes // 60)
+    hours = round(caseworkers * sessions * s.individual_supervision_minutes / 60)
     return Staffing(cases, caseworkers, supervisors, reviews, hours)
 
 
@@ -62,7 +70,7 @@ def team_findings(
     if per > s.caseload_limit:
         findings.append(
             f"{per:.1f} cases per caseworker is more than the {s.caseload_limit} allowed: "
-            f"{-(-cases // s.caseload_limit) - caseworkers} more caseworker(s) needed, or "
+            f"{_count(-(-cases // s.caseload_limit) - caseworkers, 'more caseworker')} needed, or "
             "fewer cases registered (refine the vulnerability criteria)."
         )
     if supervisors <= 0:
@@ -70,10 +78,9 @@ def team_findings(
     else:
         ratio = caseworkers / supervisors
         if ratio > s.caseworkers_per_supervisor_max:
+            short = -(-caseworkers // s.caseworkers_per_supervisor_max) - supervisors
             findings.append(
                 f"{ratio:.1f} caseworkers per supervisor is more than "
-                f"{s.caseworkers_per_supervisor_max}: "
-                f"{-(-caseworkers // s.caseworkers_per_supervisor_max) - supervisors} more "
-                "supervisor(s) needed."
+                f"{s.caseworkers_per_supervisor_max}: {_count(short, 'more supervisor')} needed."
             )
     return findings

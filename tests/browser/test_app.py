@@ -11,7 +11,7 @@ import pytest
 import servers
 import yaml
 from builders import write_notebook
-from servers import STDERR, kernels, shown, start_voila
+from servers import STDERR, kernels, new_page, shown, start_voila
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +50,6 @@ def app(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-def start(browser, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page
-
-
 def sign_in(page, name: str) -> None:
     """Sent to the sign-in page, start as a new trainee: back on the page asked for."""
     assert "/cm101/sign-in" in page.url
@@ -79,7 +72,7 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
     never loads a new page, and the address, title and focus follow each turn."""
     _proc, url, _data = app
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url)
     sign_in(page, "Amina Yusuf")
     shown(page, "CM 101")
@@ -126,7 +119,7 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
 
 def test_back_forward_reload_and_links_behave_as_on_a_website(app, browser):
     _proc, url, _data = app
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url + "?page=1.2")  # a shared link: signed in first, then that page
     sign_in(page, "Bashir Noor")
     shown(page, "1.2 Core steps")
@@ -162,7 +155,7 @@ def test_back_forward_reload_and_links_behave_as_on_a_website(app, browser):
 
 def test_two_trainees_each_see_only_their_own_work(app, browser):
     _proc, url, _data = app
-    (a_context, a), (b_context, b) = start(browser), start(browser)
+    (a_context, a), (b_context, b) = new_page(browser), new_page(browser)
     for page, name in ((a, "Trainee One"), (b, "Trainee Two")):
         page.goto(url + "?page=1.2")
         sign_in(page, name)
@@ -182,7 +175,7 @@ def test_a_lost_connection_is_said_plainly_and_a_click_puts_the_trainee_back(app
     """The kernel is stopped (as a culled kernel or a restarted server would be): the page says
     so, and its button opens the same page again with the saved answer."""
     proc, url, _data = app
-    context, page = start(browser, width=390)  # a phone
+    context, page = new_page(browser, width=390)  # a phone
     page.goto(url + "?page=1.2")
     sign_in(page, "Chidi Okafor")
     shown(page, "1.2 Core steps")
@@ -212,7 +205,7 @@ def test_a_trainee_reading_one_page_for_long_keeps_a_working_page(tmp_path, brow
     periods of reading, the page still answers."""
     proc, base = start_voila(tmp_path, env={"CM101_HEARTBEAT_SECONDS": "1"}, cull_idle=3)
     try:
-        context, page = start(browser)
+        context, page = new_page(browser)
         page.goto(base + APP + "?page=1.2")
         sign_in(page, "Dina Haddad")
         shown(page, "1.2 Core steps")
@@ -229,7 +222,7 @@ def test_every_page_of_the_course_opens_in_the_app_with_no_error(app, browser):
     """Next, from the introduction to the results: every page of the outline is drawn in the
     same page and kernel, with its heading, its footer, no error message and no stderr."""
     _proc, url, _data = app
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url + "?page=intro")
     sign_in(page, "Esther Wanjiru")
     shown(page, "Welcome")

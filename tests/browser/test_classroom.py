@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import shown, sign_in_as_trainer
+from servers import new_page, shown, sign_in_as_trainer
 
 from cmcourse.core.accounts import Accounts
 from cmcourse.core.serve import free_port
@@ -63,13 +63,6 @@ def classroom(tmp_path_factory):
         proc.wait(timeout=30)
 
 
-def start(browser, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page
-
-
 def test_the_classroom_prints_its_address_and_a_qr_code(classroom):
     root, _data, printed = classroom
     assert "Trainees open:" in printed
@@ -81,7 +74,7 @@ def test_the_classroom_prints_its_address_and_a_qr_code(classroom):
 
 def test_the_trainer_makes_the_class_list_and_prints_cards(classroom, browser):
     root, _data, _printed = classroom
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(root + "/voila/render/workshop/classlist.ipynb")
     sign_in_as_trainer(page, PASSPHRASE)
     page.get_by_placeholder("One name per line").wait_for()
@@ -128,7 +121,7 @@ def test_trainees_sign_in_from_their_cards_and_the_room_has_a_cap(classroom, bro
     app = root + "/voila/render/course/index.ipynb"
     contexts = []
     for card in cards[:2]:
-        context, page = start(browser, 390)
+        context, page = new_page(browser, 390)
         contexts.append(context)
         page.goto(app)
         assert page.get_by_role("heading", name="Sign in with your card").is_visible()
@@ -140,7 +133,7 @@ def test_trainees_sign_in_from_their_cards_and_the_room_has_a_cap(classroom, bro
         shown(page, "CM 101")
         assert f"Signed in as {card.name}" in page.inner_text(".cm-header")
     # Two trainees hold the two places; the third is told plainly.
-    context, page = start(browser, 390)
+    context, page = new_page(browser, 390)
     page.goto(app)
     page.locator("#back-name").fill(cards[2].name)
     page.locator("#back-secret").fill(cards[2].code)
@@ -150,7 +143,7 @@ def test_trainees_sign_in_from_their_cards_and_the_room_has_a_cap(classroom, bro
     assert "ask your trainer" in page.inner_text("body")
     page.screenshot(path=str(SHOTS / "classroom_full_phone.png"), full_page=True)
     # Someone new, not on the list, cannot sign in at all.
-    context2, other = start(browser)
+    context2, other = new_page(browser)
     other.goto(root + "/cm101/sign-in")
     other.locator("#back-name").fill("Walter Not-Listed")
     other.locator("#back-secret").fill("4821")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from servers import PIN, shown, sign_in, start_voila
+from servers import PIN, new_page, shown, sign_in, start_voila
 
 from cmcourse.core.accounts import Accounts
 
@@ -25,13 +25,6 @@ def server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-def start(browser, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page
-
-
 def answer_six_steps(page, option: str) -> None:
     page.get_by_role("radio", name=option).first.check()
     page.get_by_role("button", name="Check my answer").first.click()
@@ -45,7 +38,7 @@ def sign_out(page) -> None:
 def test_two_people_one_after_the_other_on_one_browser(server, browser):
     url, _data = server
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url + "?page=1.2")
     page.screenshot(path=str(SHOTS / "signin_laptop.png"), full_page=True)
     sign_in(page, "Halima Musa")
@@ -73,7 +66,7 @@ def test_two_people_one_after_the_other_on_one_browser(server, browser):
 
 def test_the_same_trainee_on_two_devices_finds_their_work(server, browser):
     url, _data = server
-    (laptop_context, laptop), (phone_context, phone) = start(browser), start(browser, 390)
+    (laptop_context, laptop), (phone_context, phone) = new_page(browser), new_page(browser, 390)
     laptop.goto(url + "?page=1.2")
     sign_in(laptop, "Joyce Akinyi", "5820")
     shown(laptop, "1.2 Core steps")
@@ -95,7 +88,7 @@ def test_the_same_trainee_on_two_devices_finds_their_work(server, browser):
 
 def test_a_wrong_pin_is_refused_and_the_name_is_kept_in_the_box(server, browser):
     url, _data = server
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url)
     sign_in(page, "Kofi Boateng", "6402")
     sign_out(page)
@@ -110,7 +103,7 @@ def test_a_wrong_pin_is_refused_and_the_name_is_kept_in_the_box(server, browser)
 
 def test_an_arabic_name_with_harakat_is_accepted_and_shown_as_written(server, browser):
     url, _data = server
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url)
     sign_in(page, "مُحَمَّد عَلِي")
     shown(page, "CM 101")
@@ -121,7 +114,7 @@ def test_an_arabic_name_with_harakat_is_accepted_and_shown_as_written(server, br
 def test_the_address_and_a_forged_cookie_identify_nobody(server, browser):
     url, data = server
     someone = Accounts(data).register("Nasra Abdi", "7130")
-    context, page = start(browser)
+    context, page = new_page(browser)
     page.goto(url + f"?trainee={someone.id}")
     assert "/cm101/sign-in" in page.url and someone.name not in page.inner_text("body")
     for name in ("cm101_session", "cm101_trainee"):  # a made-up token; the old id cookie
@@ -141,7 +134,7 @@ def test_a_browser_from_before_sign_in_keeps_its_progress_with_a_new_pin(tmp_pat
     old.save_answer("m1-six-steps", "c", False, 0, 1)
     proc, base = start_voila(tmp_path)  # the server finds the old file at start
     try:
-        context, page = start(browser)
+        context, page = new_page(browser)
         old.close()
         cookie = {"name": "cm101_trainee", "value": "oldBrowserTrainee1", "domain": "127.0.0.1"}
         context.add_cookies([cookie | {"path": "/"}])
@@ -163,7 +156,7 @@ def test_a_browser_from_before_sign_in_keeps_its_progress_with_a_new_pin(tmp_pat
 def test_on_a_shared_device_an_idle_trainee_is_signed_out(tmp_path, browser):
     proc, base = start_voila(tmp_path, extra=["--CourseVoila.shared_minutes=1"])
     try:
-        context, page = start(browser)
+        context, page = new_page(browser)
         page.goto(base + APP)
         assert "signed out after 1 minute without" in page.inner_text("main")
         sign_in(page, "Musa Kamara")

@@ -6,19 +6,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from servers import shown, sign_in, sign_in_as_trainer, start_voila
+from servers import new_page, shown, sign_in, sign_in_as_trainer, start_voila
 
 pytestmark = pytest.mark.browser
 
 APP = "course/index.ipynb"
 CLASSLIST = "workshop/classlist.ipynb"
-
-
-def start(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page
 
 
 def import_file(page, data: bytes) -> str:
@@ -38,7 +31,7 @@ def test_progress_exported_on_a_laptop_is_imported_at_head_office_once(tmp_path,
     laptop, laptop_url = start_voila(tmp_path / "laptop")
     office, office_url = start_voila(tmp_path / "office")
     try:
-        context, page = start(browser)
+        context, page = new_page(browser)
         page.goto(laptop_url + APP + "?page=1.2")
         sign_in(page, "Xavier Mwangi", "3817")
         shown(page, "1.2 Core steps")
@@ -53,7 +46,7 @@ def test_progress_exported_on_a_laptop_is_imported_at_head_office_once(tmp_path,
         data = base64.b64decode(link.get_attribute("href").split(",", 1)[1])
         context.close()
 
-        context, page = start(browser)
+        context, page = new_page(browser)
         page.goto(office_url + CLASSLIST)
         sign_in_as_trainer(page)
         page.get_by_role("button", name="Export everyone's progress").wait_for()
@@ -64,7 +57,7 @@ def test_progress_exported_on_a_laptop_is_imported_at_head_office_once(tmp_path,
         assert "Xavier Mwangi" in page.locator("table").last.inner_text()
         context.close()
 
-        context, page = start(browser)
+        context, page = new_page(browser)
         page.goto(office_url + APP + "?page=1.2")
         sign_in(page, "Xavier Mwangi", "3817", new=False)
         shown(page, "1.2 Core steps")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from cmcourse.lessons.calculators import budget_widget, deadline_widget, staffing_widget
 from cmsim.sop import CASE_STUDY_SOP, GUIDELINES_SOP, SOP
 from cmsim.timeline import plan_ahead
@@ -65,10 +67,38 @@ def test_the_staffing_calculator_names_what_a_team_breaks():
     box = staffing_widget()
     _, _cases, workers, supervisors, out = box.children
     assert "at least 6 caseworkers" in out.value and "32.5 cases per caseworker" in out.value
-    workers.value = 6
+    workers.value = "6"
     assert "within the SOP" in out.value
-    supervisors.value = 0
+    supervisors.value = "0"
     assert "No supervisor" in out.value
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2.5", "is not a whole number"),
+        ("1e3", "is not a number"),
+        ("-3", "below zero"),
+        ("four", "is not a number"),
+        ("", "is not a number"),
+    ],
+)
+def test_the_staffing_calculator_refuses_what_is_not_a_count_and_says_why(typed, says):
+    box = staffing_widget()
+    _, _cases, workers, _supervisors, out = box.children
+    workers.value = typed
+    assert says in out.value and "Caseworkers:" in out.value
+    assert "within the SOP" not in out.value and "more than the 25" not in out.value
+    workers.value = " 6 "
+    assert "within the SOP" in out.value
+
+
+def test_one_caseworker_reads_in_correct_english():
+    box = staffing_widget()
+    cases = box.children[1]
+    cases.value = "20"
+    assert "20 cases need at least 1 caseworker (" in box.children[-1].value
+    assert "1 caseworker needs at least 1 supervisor" in box.children[-1].value
 
 
 def test_the_budget_checklist_says_what_is_not_yet_budgeted():

@@ -81,7 +81,7 @@ def folder(tmp_path: Path) -> Path:
     answer(b, "m1-six-steps", "c")
     answer(b, "m1-imminent-harm", False)
     answer(b, "case-amina-direct", ["a", "e"])
-    b.save_reflection("m1-r-setting", "Schools and clinics.")
+    b.save_reflection("m1-r-setting", "Schools and clinics refer children.")
 
     c = ProgressStore("trainee-c", tmp_path)
     c.set_name("Chidi Eze")

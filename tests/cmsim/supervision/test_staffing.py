@@ -12,7 +12,7 @@ def test_a_caseload_gives_the_team_it_needs():
     s = staffing_for(130)
     assert (s.caseworkers, s.supervisors) == (6, 1)
     assert staffing_for(151).caseworkers == 7 and staffing_for(151).supervisors == 2
-    assert s.caseload_reviews_per_month == 6 * 3  # every 2 weeks: 3 times in 30 days
+    assert s.caseload_reviews_per_month == 13  # 6 caseloads every 2 weeks: 6 x 30/14, not 18
     assert any("at most 25 cases each" in line for line in s.lines())
 
 
@@ -24,9 +24,9 @@ def test_an_sop_with_a_lower_caseload_limit_needs_more_caseworkers():
 def test_a_team_within_the_sop_has_no_findings_and_breaches_are_named():
     assert team_findings(100, 4, 1) == []
     (over,) = team_findings(130, 4, 1)
-    assert "32.5 cases per caseworker" in over and "2 more caseworker(s)" in over
+    assert "32.5 cases per caseworker" in over and "2 more caseworkers needed" in over
     (ratio,) = team_findings(100, 8, 1)
-    assert "8.0 caseworkers per supervisor" in ratio and "1 more supervisor(s)" in ratio
+    assert "8.0 caseworkers per supervisor" in ratio and "1 more supervisor needed" in ratio
     assert "no caseworker" in team_findings(10, 0, 1)[0]
 
 
