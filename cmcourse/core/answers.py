@@ -130,8 +130,13 @@ def _ordering_problem(form: Form, value: Any) -> str | None:
 
 
 def _date_problem(form: Form, value: Any) -> str | None:
-    if not isinstance(value, str) or read_day(value) is None:
-        return 'give a date as text written dd/mm/yyyy, e.g. "05/09/2022"'
+    how = 'give a date as text written dd/mm/yyyy, e.g. "05/09/2022"'
+    if not isinstance(value, str):
+        return how
+    try:
+        read_typed_day(value)
+    except ValueError as exc:
+        return f"{exc}; {how}"
     return None
 
 
