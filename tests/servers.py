@@ -11,6 +11,10 @@ import psutil
 from cmcourse.core.serve import free_port, voila_command, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
+# Screenshots the browser tests take, to look at: outside git (.gitignore) and outside what a
+# course server serves to a browser.
+SHOTS = ROOT / "artifacts" / "screenshots"
+SHOTS.mkdir(parents=True, exist_ok=True)
 TRAINER_PASSPHRASE = "kiro-tabe-muna-sefo-dali"  # what the test servers' trainer types
 PIN = "4821"
 

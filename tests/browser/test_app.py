@@ -11,12 +11,11 @@ import pytest
 import servers
 import yaml
 from builders import write_notebook
-from servers import STDERR, kernels, new_page, shown, start_voila
+from servers import SHOTS, STDERR, kernels, new_page, shown, start_voila
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
 APP = "course/index.ipynb"
 BROKEN_TITLE = "A page whose notebook fails"
 
@@ -71,7 +70,6 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
     """Sign in on the map, read and answer with the app's links only, and submit: the browser
     never loads a new page, and the address, title and focus follow each turn."""
     _proc, url, _data = app
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = new_page(browser)
     page.goto(url)
     sign_in(page, "Amina Yusuf")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import new_page, shown, sign_in_as_trainer
+from servers import SHOTS, new_page, shown, sign_in_as_trainer
 
 from cmcourse.core.accounts import Accounts
 from cmcourse.core.serve import free_port
@@ -20,7 +20,6 @@ from cmcourse.trainer.classlist import add_names
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "tests" / "screenshots"
 PASSPHRASE = "lamu-tiva-rosi-keda-bumo"
 
 

@@ -14,12 +14,11 @@ import nbformat
 import pytest
 import servers
 from builders import signed_in
-from servers import kernels, start_voila
+from servers import SHOTS, kernels, start_voila
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,6 @@ def open_page(page, url):
 
 def test_a_trainee_journey_from_sign_in_to_certificate(server, browser):
     base, _data = server
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 import servers
-from servers import shown, start_voila
+from servers import SHOTS, shown, start_voila
 
 from cmcourse.core import learningcheck as lc
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
 APP = "course/index.ipynb"
 
 
@@ -48,7 +47,6 @@ def take(page, right: set[str]) -> None:
 
 
 def test_a_trainee_takes_the_pretest_then_sees_the_gain_after_the_course(server, browser):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     ids = lc.item_ids()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -4,16 +4,14 @@ trainee on two devices, a name in Arabic script, a guessed PIN, a doctored addre
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
-from servers import PIN, new_page, shown, sign_in, start_voila
+from servers import PIN, SHOTS, new_page, shown, sign_in, start_voila
 
 from cmcourse.core.accounts import Accounts
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "tests" / "screenshots"
 APP = "course/index.ipynb"
 
 
@@ -38,7 +36,6 @@ def sign_out(page) -> None:
 
 def test_two_people_one_after_the_other_on_one_browser(server, browser):
     url, _data = server
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = new_page(browser)
     page.goto(url + "?page=1.2")
     page.screenshot(path=str(SHOTS / "signin_laptop.png"), full_page=True)
