@@ -23,7 +23,13 @@ from IPython.display import HTML, display
 from cmcourse.core import identity
 from cmcourse.core.bank import find, load_bank
 from cmcourse.core.outline import Page, load_outline, url_for
-from cmcourse.core.progress import overall, page_progress, part_progress
+from cmcourse.core.progress import (
+    FINISH,
+    next_unfinished,
+    overall,
+    page_progress,
+    part_progress,
+)
 from cmcourse.core.render import ReflectionView, question_view
 from cmcourse.core.safety import friendly, kindly, safe, setup_logging, shown
 from cmcourse.core.store import ProgressError, ProgressStore
@@ -279,6 +285,28 @@ def course_page(page_id: str) -> CoursePage | BrokenPage:
     return page
 
 
+def _continue_html(store: ProgressStore, attempt: Any) -> str:
+    """The map's first button: where to go on (the page left, if it is not finished, or the
+    next unfinished one); the first page for a newcomer; the results once all is done."""
+    page = next_unfinished(attempt, store.last_page())
+    if not attempt.pages:
+        first = load_outline().pages()[0]
+        return (
+            f'<p><a class="cm-continue" href="{page_url(first)}">Start the course: '
+            f"{escape(first.title)}</a></p>"
+        )
+    if page is None:
+        results = load_outline().page(FINISH)
+        return (
+            f'<p>You have finished every page. <a class="cm-continue" href="{page_url(results)}">'
+            "Submit your results</a></p>"
+        )
+    return (
+        f'<p><a class="cm-continue" href="{page_url(page)}">Continue where you left off: '
+        f"{escape(page.title)}</a></p>"
+    )
+
+
 @safe(lambda html: shown(STYLE + html))
 def course_map() -> None:
     """The landing page: sign in, continue where you left off, every part with its progress."""
@@ -290,19 +318,12 @@ def course_map() -> None:
         html.append(f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>')
     attempt = store.current() if store else None
     if store and attempt:
-        last = store.last_page()
         greeting = "Welcome back" if attempt.pages else "Welcome"
         html.append(
             f"<p>{greeting}, <strong>{escape(store.name or '')}</strong>. "
             f"Course progress: {_bar(overall(attempt, outline), 'Whole course')}</p>"
         )
-        if last:
-            page = outline.page(last) if last in {p.id for p in outline.pages()} else None
-            if page:
-                html.append(
-                    f'<p><a class="cm-continue" href="{page_url(page)}">Continue where you '
-                    f"left off: {escape(page.title)}</a></p>"
-                )
+        html.append(_continue_html(store, attempt))
         if attempt.number > 1:
             html.append(
                 f"<p>This is your attempt number {attempt.number}; your earlier results "

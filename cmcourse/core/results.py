@@ -8,14 +8,14 @@ version than this code knows is refused with a plain message rather than misread
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cmcourse.core.bank import ModuleBank, is_attempt, load_bank
 from cmcourse.core.store import Attempt
 
-VERSION = 1
+VERSION = 2  # 2: first-try points, the certificate issued
 
 
 class ModuleScore(BaseModel):
@@ -27,6 +27,7 @@ class ModuleScore(BaseModel):
     out_of: int
     answered: int
     questions: int
+    first_points: float | None = None  # each question's first try; None: saved before it was kept
 
     @property
     def label(self) -> str:
@@ -44,17 +45,40 @@ class WrittenReflection(BaseModel):
     text: str
 
 
+class Certificate(BaseModel):
+    """The certificate issued with a submission: what it says, and the code that verifies it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    kind: Literal["completion", "achievement"]
+    organisation: str = ""
+    pass_mark: int | None = None  # percent of the points, on first tries
+
+    @property
+    def title(self) -> str:
+        return f"Certificate of {self.kind}"
+
+
 class Summary(BaseModel):
     """One attempt's results: score per part, reflections written, and the answers given."""
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = VERSION  # summaries stored before versions existed read as version 1
+    version: int = VERSION  # one stored before versions existed is read as 1 (store.py)
     modules: list[ModuleScore] = Field(default_factory=list)
     points: float = 0
     out_of: int = 0
+    first_points: float | None = None
     reflections: list[WrittenReflection] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict)
+    certificate: Certificate | None = None  # None: the course was not completed
+
+    @property
+    def first_percent(self) -> float | None:
+        if self.first_points is None or not self.out_of:
+            return None
+        return 100 * self.first_points / self.out_of
 
     @field_validator("version")
     @classmethod
@@ -78,7 +102,8 @@ class Submission(BaseModel):
 
 
 def summarise(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> Summary:
-    """Score per module (last answer to each question counts) and the reflections written."""
+    """Score per module (the last answer to each question, and its first) and the reflections
+    written."""
     banks = banks if banks is not None else load_bank()
     scores = []
     reflections = []
@@ -104,12 +129,16 @@ def summarise(attempt: Attempt, banks: dict[str, ModuleBank] | None = None) -> S
                 out_of=sum(q.points for q in bank.questions),
                 answered=sum(1 for q in bank.questions if q.id in attempt.answers),
                 questions=len(bank.questions),
+                first_points=sum(
+                    attempt.first[q.id]["points"] for q in bank.questions if q.id in attempt.first
+                ),
             )
         )
     return Summary(
         modules=scores,
         points=sum(s.points for s in scores),
         out_of=sum(s.out_of for s in scores),
+        first_points=sum(s.first_points or 0 for s in scores),
         reflections=reflections,
         answers={k: v["answer"] for k, v in attempt.answers.items()},
     )

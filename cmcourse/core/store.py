@@ -112,6 +112,7 @@ class Attempt:
     tries: dict[str, int]
     reflections: dict[str, str]
     pages: list[str]  # visited, in first-visit order
+    first: dict[str, dict[str, Any]] = field(default_factory=dict)  # question -> first answer
 
 
 class ProgressReader:
@@ -177,6 +178,7 @@ class ProgressReader:
     def current(self) -> Attempt:
         n = self.attempt
         answers: dict[str, dict[str, Any]] = {}
+        first: dict[str, dict[str, Any]] = {}
         tries: dict[str, int] = {}
         for question, answer, correct, points, out_of in self._conn.execute(
             "SELECT question, answer, correct, points, out_of FROM answers WHERE attempt = ? "
@@ -190,6 +192,7 @@ class ProgressReader:
                 "points": points,
                 "out_of": out_of,
             }
+            first.setdefault(question, answers[question])
         reflections = dict(
             self._conn.execute(
                 "SELECT question, text FROM reflections WHERE attempt = ?", (n,)
@@ -201,7 +204,7 @@ class ProgressReader:
         ):
             if page not in pages:
                 pages.append(page)
-        return Attempt(n, answers, tries, reflections, pages)
+        return Attempt(n, answers, tries, reflections, pages, first)
 
     def last_page(self) -> str | None:
         """Where to continue: the page of the last break, or the last page visited."""
@@ -216,7 +219,6 @@ class ProgressReader:
     def submissions(self) -> list[Submission]:
         """Every submitted attempt, oldest first; a stored summary this code cannot read is
         logged and left out, never changed."""
-        from pydantic import ValidationError
 
         from cmcourse.core.results import Submission, Summary
 
@@ -226,9 +228,14 @@ class ProgressReader:
         ):
             try:
                 kept.append(
-                    Submission(attempt=a, at=at, summary=Summary.model_validate_json(summary))
+                    # summaries stored before versions existed are version 1
+                    Submission(
+                        attempt=a,
+                        at=at,
+                        summary=Summary.model_validate({"version": 1, **json.loads(summary)}),
+                    )
                 )
-            except ValidationError:
+            except (ValueError, TypeError):  # damaged or unknown (ValidationError included)
                 log.warning("submission %s of a trainee could not be read; left out", a)
         return kept
 
@@ -447,12 +454,19 @@ class ProgressStore(ProgressReader):
             "INSERT INTO breaks (attempt, page, at) VALUES (?, ?, ?)", (self.attempt, page, _now())
         )
 
-    def submit(self, summary: Summary) -> int:
-        """Record the attempt's results and start a new attempt (the course starts again)."""
-        number = self.attempt
+    def submit(self, summary: Summary, attempt: int | None = None) -> int:
+        """Record the attempt's results and start a new attempt (the course starts again).
+        `attempt`: the one the trainee saw; if it was submitted meanwhile (a second click,
+        another tab) nothing is recorded twice."""
         try:
             with self._conn:
                 self._conn.execute("BEGIN IMMEDIATE")
+                number = self.attempt
+                if attempt is not None and attempt != number:
+                    raise ProgressError(
+                        f"These results were already submitted (attempt {attempt}), perhaps in "
+                        "another tab or on another device: nothing was submitted twice."
+                    )
                 self._conn.execute(
                     "INSERT INTO submissions VALUES (?, ?, ?)",
                     (number, _now(), summary.model_dump_json()),

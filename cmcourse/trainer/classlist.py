@@ -25,6 +25,7 @@ from cmcourse.core.safety import kindly, safe, setup_logging, shown
 from cmcourse.html.parts import download_link, table_html
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.cards import Card, cards_pdf
+from cmcourse.trainer.certificates import settings_box
 from cmcourse.trainer.gate import trainer_gate
 from cmcourse.trainer.transfer import export_progress, import_progress, summary
 
@@ -262,6 +263,7 @@ def _open(content: Any) -> str:
                 export,
                 incoming,
                 moved_out,
+                settings_box(),
             ]
         )
     )

@@ -62,6 +62,14 @@ class TraineeNow:
     stuck: tuple[Stuck, ...]
     last_activity: str | None
     label: str = ""
+    submitted: str | None = None  # when the last submission was made, if any
+    submitted_attempt: int = 0
+    certificate: str = ""  # the title of the certificate that submission earned, if any
+
+    @property
+    def finished(self) -> bool:
+        """Submitted, and nothing done since in the new attempt."""
+        return self.submitted is not None and not self.pages_visited and not self.answered
 
     def quiet_minutes(self, now: dt.datetime) -> int | None:
         """Whole minutes since the last saved activity (None if never active)."""
@@ -97,8 +105,10 @@ def trainee_now(
 ) -> TraineeNow:
     titles = {p.id: p.title for p in outline.pages()}
     questions = {q.id for b in banks.values() for q in b.questions}
+    latest = file.submissions[-1] if file.submissions else None
+    cert = latest.summary.certificate if latest else None
     if last_page is None:
-        page = "course map (no page opened yet)"
+        page = "finished: results submitted" if latest else "course map (no page opened yet)"
     else:
         page = titles.get(last_page, last_page)
     return TraineeNow(
@@ -114,6 +124,9 @@ def trainee_now(
         stuck=stuck_questions(file, banks, outline, after),
         last_activity=file.last_activity,
         label=file.label,
+        submitted=latest.at if latest else None,
+        submitted_attempt=latest.attempt if latest else 0,
+        certificate=cert.title if cert else "",
     )
 
 
@@ -167,6 +180,17 @@ def _stuck_cell(stuck: Sequence[Stuck]) -> str:
     return f"<ul style='margin: 0; padding-left: 1.2em'>{items}</ul>"
 
 
+def _submitted_cell(r: TraineeNow) -> str:
+    if r.submitted is None:
+        return "—"
+    at = dt.datetime.fromisoformat(r.submitted).astimezone(dt.UTC)
+    cert = escape(r.certificate) if r.certificate else "no certificate (not completed)"
+    return (
+        f"<span class='cm-done'>Submitted</span> attempt {r.submitted_attempt} at "
+        f"{at:%H:%M} UTC on {at:%d/%m}<br><span class='cm-small'>{cert}</span>"
+    )
+
+
 def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str:
     """The live view as HTML: a summary line, then one row per trainee."""
     now = now or dt.datetime.now(dt.UTC)
@@ -183,21 +207,29 @@ def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str
             f"<tr{' class=cm-stuck' if r.stuck else ''}><th scope='row'>{escape(r.name)}{ident}"
             "</th>"
             f"<td>{escape(r.page)}</td>"
-            f"<td class='num'><progress value='{pct}' max='100' aria-label='{escape(r.name)}: "
-            f"{pct}% of the course'>{pct}%</progress> {pct}%</td>"
+            + (
+                "<td>new attempt not started</td>"
+                if r.finished
+                else f"<td class='num'><progress value='{pct}' max='100' aria-label='"
+                f"{escape(r.name)}: {pct}% of the course'>{pct}%</progress> {pct}%</td>"
+            )
+            + f"<td>{_submitted_cell(r)}</td>"
             f"<td class='num'>{r.pages_visited} of {r.pages_total}</td>"
             f"<td class='num'>{r.answered} of {r.questions_total}</td>"
             f"<td>{_stuck_cell(r.stuck)}</td><td>{escape(_ago(minutes))}{flag}</td></tr>"
         )
+    done = sum(1 for r in rows if r.finished)
     summary = (
-        f"{len(rows)} trainee{'s' * (len(rows) != 1)}; {stuck} stuck (at least "
+        f"{len(rows)} trainee{'s' * (len(rows) != 1)}; {done} finished (results submitted); "
+        f"{stuck} stuck (at least "
         f"{STUCK_AFTER} wrong tries in a row on a question); {len(quiet)} quiet for "
         f"{QUIET_MINUTES} minutes or more. Updated {now.astimezone(dt.UTC):%H:%M:%S} UTC."
     )
     table = (
         "<div class='cm-scroll'><table><caption>Trainees now (stuck first)</caption><thead><tr>"
         "<th scope='col'>Trainee</th><th scope='col'>On page</th>"
-        "<th scope='col'>Course progress</th><th scope='col'>Pages opened</th>"
+        "<th scope='col'>Course progress</th><th scope='col'>Submitted</th>"
+        "<th scope='col'>Pages opened</th>"
         "<th scope='col'>Questions answered</th><th scope='col'>Stuck</th>"
         f"<th scope='col'>Last activity</th></tr></thead><tbody>{''.join(body)}</tbody>"
         "</table></div>"

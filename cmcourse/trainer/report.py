@@ -20,15 +20,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from cmcourse.core.bank import ModuleBank, load_bank
+from cmcourse.core.bank import ModuleBank, Reflection, load_bank
 from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.html.parts import download_link
 from cmcourse.html.theme import STYLE
+from cmcourse.trainer.certificates import lookup_box
 from cmcourse.trainer.exports import statements_of, to_csv
 from cmcourse.trainer.gate import trainer_gate
 from cmcourse.trainer.learning import item_gains, trainee_gains
 from cmcourse.trainer.roster import read_progress, when
 from cmcourse.trainer.scores import (
+    TraineeScore,
     histogram,
     histogram_alt,
     histogram_description,
@@ -75,6 +77,8 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
         stats=stats,
         modules=sorted({k for r in scores for k in r.modules}, key=module_order),
         module_label=lambda key: module_label(key, banks),
+        short_label=lambda key: module_label(key, banks).split(":")[0],
+        reflections=written_by_question(scores, banks),
         when=when,
         downloads=downloads,
         left_out=len(scores) - len(started),
@@ -88,6 +92,22 @@ def report_html(folder: Path | None = None, banks: Mapping[str, ModuleBank] | No
     )
 
 
+def written_by_question(
+    scores: list[TraineeScore], banks: Mapping[str, ModuleBank]
+) -> list[tuple[Reflection, list[tuple[str, str, str]]]]:
+    """Each reflection of the bank someone wrote, in course order, with (name, label, text)
+    of everyone who wrote it."""
+    found = []
+    for bank in (b for _, b in sorted(banks.items(), key=lambda kb: module_order(kb[0]))):
+        for item in bank.reflections:
+            written = [
+                (r.name, r.label, w.text) for r in scores for w in r.written if w.id == item.id
+            ]
+            if written:
+                found.append((item, written))
+    return found
+
+
 @kindly
 def report_page(folder: Path | None = None) -> None:
     """The trainer report for Voilà: a passcode box; the report once the code is right."""
@@ -97,7 +117,10 @@ def report_page(folder: Path | None = None) -> None:
 
 
 def _gate_widgets(folder: Path | None) -> None:
+    from IPython.display import display
+
     def open_report(content: Any) -> str:
+        display(lookup_box(folder))
         content.value = report_html(folder)
         return (
             '<p role="status" aria-live="polite">The report shows the progress saved up to '

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from cmcourse.core.bank import ModuleBank, load_bank
-from cmcourse.core.results import summarise
+from cmcourse.core.results import WrittenReflection, summarise
 from cmcourse.trainer.roster import TraineeFile, Try, read_progress, when
 
 BANDS = [(lo, lo + 10) for lo in range(0, 100, 10)]  # the last band includes 100
@@ -54,17 +54,26 @@ class TraineeScore:
     reflections: int
     last_activity: str | None
     label: str = ""
+    first_points: float | None = None  # first tries; None: submitted before they were kept
+    certificate: str = ""  # the verification code of the certificate these results earned
+    written: tuple[WrittenReflection, ...] = ()
 
     @property
     def source(self) -> str:
         """Which results these are, in words."""
         if self.submitted:
-            return f"submission (attempt {self.attempt}, {when(self.submitted_at)})"
-        return f"current attempt {self.attempt} (not submitted)"
+            return f"Submitted {when(self.submitted_at)} (attempt {self.attempt})"
+        return f"In progress (attempt {self.attempt}, not submitted)"
 
     @property
     def percent(self) -> float:
         return 100 * self.points / self.out_of if self.out_of else 0.0
+
+    @property
+    def first_percent(self) -> float | None:
+        if self.first_points is None:
+            return None
+        return 100 * self.first_points / self.out_of if self.out_of else 0.0
 
     @property
     def started(self) -> bool:
@@ -88,6 +97,9 @@ def _score(file: TraineeFile, banks: Mapping[str, ModuleBank]) -> TraineeScore:
         reflections=len(summary.reflections),
         last_activity=file.last_activity,
         label=file.label,
+        first_points=summary.first_points,
+        certificate=summary.certificate.code if summary.certificate else "",
+        written=tuple(summary.reflections),
     )
 
 

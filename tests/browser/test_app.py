@@ -108,8 +108,9 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
     turn(page, "Course map", "CM 101")
     turn(page, "Course summary, submit results", "Course summary")
     assert "Where trained, supervised staff" in page.inner_text(".cm-app-content")
-    page.get_by_role("button", name="Submit results").click()
-    page.locator("a:has-text('Certificate (PDF)')").wait_for()
+    page.get_by_role("button", name="Submit results…").click()
+    page.get_by_role("button", name="Yes, submit my results").click()
+    page.locator("a:has-text('My reflections (JSON)')").wait_for()
     assert page.evaluate("window.cmSamePage") is True
     page.screenshot(path=str(SHOTS / "app_results.png"), full_page=True)
     context.close()

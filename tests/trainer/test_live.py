@@ -15,7 +15,7 @@ from servers import sign_in_as_trainer, start_voila
 from cmcourse.core.bank import check, find, load_bank
 from cmcourse.core.outline import load_outline
 from cmcourse.core.progress import overall
-from cmcourse.core.results import Summary
+from cmcourse.core.results import Certificate, Summary
 from cmcourse.core.store import ProgressStore
 from cmcourse.trainer.live import (
     QUIET_MINUTES,
@@ -128,7 +128,7 @@ def test_the_view_says_who_is_stuck_and_who_has_been_quiet_in_words(tmp_path):
     rows = snapshot([tmp_path])
     now = dt.datetime.fromisoformat(rows[0].last_activity) + dt.timedelta(minutes=2)
     html = live_html(rows, now)
-    assert "2 trainees; 1 stuck" in html and "0 quiet" in html
+    assert "2 trainees; 0 finished (results submitted); 1 stuck" in html and "0 quiet" in html
     assert "Stuck</span> on m1-key-messages" in html and "3 wrong tries in a row" in html
     assert "2 min ago" in html
     later = now + dt.timedelta(minutes=QUIET_MINUTES)
@@ -137,6 +137,26 @@ def test_the_view_says_who_is_stuck_and_who_has_been_quiet_in_words(tmp_path):
     assert "No trainee has started yet" in live_html([], now)
     store.close()
     other.close()
+
+
+def test_a_trainee_who_has_submitted_shows_as_finished_not_as_on_the_map_at_0(tmp_path):
+    store = trainee(tmp_path, "trainee-a", "Amina Yusuf")
+    store.visit("1.1")
+    answer(store, KEY_MESSAGES, "g")
+    store.submit(Summary(certificate=Certificate(code="CM-0000-0000", kind="completion")))
+    started_again = trainee(tmp_path, "trainee-b", "Badru Okello")
+    started_again.submit(Summary())
+    started_again.visit("1.1")
+    rows = by_name(snapshot([tmp_path]))
+    done, again = rows["Amina Yusuf"], rows["Badru Okello"]
+    assert done.finished and done.page == "finished: results submitted"
+    assert not again.finished and again.page.startswith("1.1") and again.submitted_attempt == 1
+    html = live_html(list(rows.values()))
+    assert "2 trainees; 1 finished (results submitted)" in html
+    assert "new attempt not started" in html and "Certificate of completion" in html
+    assert "no certificate (not completed)" in html  # Badru's first attempt earned none
+    store.close()
+    started_again.close()
 
 
 def test_on_the_hub_every_trainee_has_a_folder_of_their_own(tmp_path):

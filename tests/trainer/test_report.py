@@ -105,12 +105,13 @@ def test_scores_come_from_the_latest_submission_else_the_current_attempt(folder)
     assert a.submitted and a.attempt == 1 and a.submitted_at
     assert a.modules["1"] == (2, M1) and a.points == 2 and a.out_of == OUT_OF
     assert a.answered == 3 and a.reflections == 2
-    assert a.source.startswith("submission (attempt 1, ")
+    assert a.first_points == 1  # key-messages wrong first, then right: counts 0 on first tries
+    assert a.source.startswith("Submitted ") and a.source.endswith(" UTC (attempt 1)")
     # Badru: current attempt; key-messages and imminent-harm right, case-amina wrong.
     assert not b.submitted and b.attempt == 1 and b.submitted_at is None
     assert b.modules["1"] == (2, M1) and b.modules["cases"] == (0, 1) and b.points == 2
     assert b.answered == 4 and b.reflections == 1
-    assert b.source == "current attempt 1 (not submitted)"
+    assert b.source == "In progress (attempt 1, not submitted)"
     assert c.modules["1"] == (1, M1) and c.points == 1 and c.answered == 3
     assert d.points == 0 and d.answered == 0 and not d.started
     assert d.last_activity is None
@@ -389,7 +390,15 @@ def test_the_report_page_shows_nothing_of_trainees_before_the_trainer_signs_in(f
 
 def test_the_report_html_has_tables_an_accessible_chart_and_downloads(folder):
     html = report_html(folder)
-    assert "<caption>Scores per trainee</caption>" in html and "Abena Kimaro" in html
+    assert "<caption>Scores per trainee: the first try" in html and "Abena Kimaro" in html
+    assert "<caption>Final score per part</caption>" in html
+    # Reflections' text, per question and per trainee.
+    by_question = html[html.index("<h3>By question</h3>") : html.index("<h3>By trainee</h3>")]
+    assert "In what setting is case management appropriate? (2 written)" in by_question
+    assert "In the camp, with supervision." in by_question
+    assert "Schools and clinics refer children." in by_question
+    by_trainee = html[html.index("<h3>By trainee</h3>") :]
+    assert "Abena Kimaro" in by_trainee and "Each step protects the child." in by_trainee
     assert "Question difficulty" in html and "1 of 3 (33%)" in html
     assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart of' in html
     assert "Trainees per band of total score: 0–9%: 3" in html
