@@ -325,9 +325,10 @@ def course_map() -> None:
         )
         html.append(_continue_html(store, attempt))
         if attempt.number > 1:
+            results = page_url(outline.page(FINISH))
             html.append(
-                f"<p>This is your attempt number {attempt.number}; your earlier results "
-                "are kept.</p>"
+                f"<p>This is your attempt number {attempt.number}; your earlier results and "
+                f'certificates are kept on the <a href="{results}">results page</a>.</p>'
             )
     for part in outline.parts:
         rows = []

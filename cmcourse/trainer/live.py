@@ -24,7 +24,7 @@ from typing import Any
 
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.outline import Outline, load_outline
-from cmcourse.core.progress import items_on, overall
+from cmcourse.core.progress import FINISH, items_on, overall
 from cmcourse.core.safety import kindly, setup_logging, shown
 from cmcourse.core.store import all_trainees
 from cmcourse.html.theme import STYLE
@@ -65,11 +65,7 @@ class TraineeNow:
     submitted: str | None = None  # when the last submission was made, if any
     submitted_attempt: int = 0
     certificate: str = ""  # the title of the certificate that submission earned, if any
-
-    @property
-    def finished(self) -> bool:
-        """Submitted, and nothing done since in the new attempt."""
-        return self.submitted is not None and not self.pages_visited and not self.answered
+    finished: bool = False  # submitted, and nothing done since but look at the results
 
     def quiet_minutes(self, now: dt.datetime) -> int | None:
         """Whole minutes since the last saved activity (None if never active)."""
@@ -107,8 +103,12 @@ def trainee_now(
     questions = {q.id for b in banks.values() for q in b.questions}
     latest = file.submissions[-1] if file.submissions else None
     cert = latest.summary.certificate if latest else None
-    if last_page is None:
-        page = "finished: results submitted" if latest else "course map (no page opened yet)"
+    finished = latest is not None and not file.current.answers
+    finished = finished and set(file.current.pages) <= {FINISH}
+    if finished:
+        page = "finished: results submitted"
+    elif last_page is None:
+        page = "course map (no page opened yet)"
     else:
         page = titles.get(last_page, last_page)
     return TraineeNow(
@@ -127,6 +127,7 @@ def trainee_now(
         submitted=latest.at if latest else None,
         submitted_attempt=latest.attempt if latest else 0,
         certificate=cert.title if cert else "",
+        finished=finished,
     )
 
 
