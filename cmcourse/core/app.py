@@ -127,6 +127,7 @@ class CourseApp:
         self.content = w.Box(layout=w.Layout(display="block", width="100%"))
         self.content.add_class("cm-app-content")
         self.widget = w.VBox([self.router, self.header, self.content])
+        self.widget.add_class("cm-app")
         self.current: Page | None = None
         self._later = later  # run once the first page is shown, while the trainee reads it
         self.store = page.trainee_store()

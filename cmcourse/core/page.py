@@ -113,37 +113,45 @@ def footer_html(page_id: str) -> str:
 
 
 def header_html(page: Page, store: ProgressStore | None) -> str:
-    """Where the trainee is (course map › part), who is signed in and the part's progress."""
+    """The course's bar (CM 101, where the trainee is, the whole course's progress), then who
+    is signed in and this part's progress."""
     outline = load_outline()
     part = None if page.id == map_page().id else outline.part_of(page.id)
-    where = f" › {escape(part.title)}" if part else ""
-    crumbs = (
-        f'<nav aria-label="Course navigation"><a href="{page_url(map_page())}">Course map</a>'
-        f"{where}</nav>"
+    where = f'<span class="cm-crumb"> › {escape(part.title)}</span>' if part else ""
+    attempt = store.current() if store else None
+    course = (
+        f'<span class="cm-course-progress">Course {_bar(overall(attempt, outline), "Whole course")}'
+        "</span>"
+        if attempt
+        else ""
     )
-    bar = ""
-    if store:
-        bar = (
+    bar = (
+        f'<div class="cm-bar"><nav aria-label="Course navigation"><a class="cm-brand" '
+        f'href="{page_url(map_page())}" title="{escape(outline.title)}">CM 101 '
+        f'<span class="cm-crumb">course map</span></a>{where}</nav>{course}</div>'
+    )
+    if store and attempt:
+        who = (
             f'<div class="cm-who"><span>Signed in as <strong>{escape(store.name or "")}'
             f"</strong>.</span>{sign_out_html()}"
         )
         if part:
-            progress = part_progress(outline, part.key, store.current())
-            bar += f"<span>This part: {_bar(progress, part.title)}</span>"
-        bar += "</div>"
+            progress = part_progress(outline, part.key, attempt)
+            who += f"<span>This part: {_bar(progress, part.title)}</span>"
+        who += "</div>"
     else:
-        bar = signed_out_html()
+        who = signed_out_html()
     notice = ""
     if store and store.notice:
         notice = f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>'
-    return f'<header class="cm-header">{crumbs}{bar}</header>{notice}'
+    return f'<header class="cm-header">{bar}{who}</header>{notice}'
 
 
 def _bar(fraction: float, label: str) -> str:
     pct = round(fraction * 100)
     return (
         f'<progress value="{pct}" max="100" aria-label="{escape(label)}: {pct}% done">'
-        f"{pct}%</progress> {pct}%"
+        f'{pct}%</progress> <span class="cm-pct">{pct}%</span>'
     )
 
 
@@ -319,10 +327,7 @@ def course_map() -> None:
     attempt = store.current() if store else None
     if store and attempt:
         greeting = "Welcome back" if attempt.pages else "Welcome"
-        html.append(
-            f"<p>{greeting}, <strong>{escape(store.name or '')}</strong>. "
-            f"Course progress: {_bar(overall(attempt, outline), 'Whole course')}</p>"
-        )
+        html.append(f"<p>{greeting}, <strong>{escape(store.name or '')}</strong>.</p>")
         html.append(_continue_html(store, attempt))
         if attempt.number > 1:
             results = page_url(outline.page(FINISH))
@@ -334,11 +339,20 @@ def course_map() -> None:
         rows = []
         for page in part.pages:
             bar = _bar(page_progress(page, attempt, load_bank()), page.title) if attempt else ""
-            rows.append(f'<li><a href="{page_url(page)}">{escape(page.title)}</a> {bar}</li>')
+            rows.append(
+                f'<li><a href="{page_url(page)}">{escape(page.title)}</a>'
+                f'<span class="cm-pbar">{bar}</span></li>'
+            )
         part_bar = (
-            " " + _bar(part_progress(outline, part.key, attempt), part.title) if attempt else ""
+            f'<span class="cm-pbar">{_bar(part_progress(outline, part.key, attempt), part.title)}'
+            "</span>"
+            if attempt
+            else ""
         )
-        html.append(f"<h2>{escape(part.title)}{part_bar}</h2><ul>{''.join(rows)}</ul>")
+        html.append(
+            f'<h2 class="cm-part"><span>{escape(part.title)}</span>{part_bar}</h2>'
+            f'<ul class="cm-pages">{"".join(rows)}</ul>'
+        )
     html.append("</div>")
     display(HTML(STYLE))
     if not store and not IN_APP:
