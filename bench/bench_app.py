@@ -104,7 +104,10 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "cmcourse.warm"], cwd=ROOT, env=env, check=True)
         port = free_port()
         proc = subprocess.Popen(
-            voila_command(port, 1, preheated=[*PREHEATED, BARE]),
+            [
+                *voila_command(port, 1, preheated=[*PREHEATED, BARE]),
+                *("--CourseVoila.extra_pages", BARE),  # the baseline, rendered only when told to
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

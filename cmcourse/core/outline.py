@@ -71,6 +71,7 @@ def _load(path: Path) -> Outline:
 
 
 APP_PATH = "course/index.ipynb"  # the course app: every page of the course opens inside it
+MAP_PATH = "course/map.ipynb"
 
 
 def url_for(page: Page, base_url: str = "/") -> str:

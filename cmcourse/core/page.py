@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 
 from cmcourse.core import identity
 from cmcourse.core.bank import find, load_bank
-from cmcourse.core.outline import Page, load_outline, url_for
+from cmcourse.core.outline import MAP_PATH, Page, load_outline, url_for
 from cmcourse.core.progress import (
     FINISH,
     next_unfinished,
@@ -64,7 +64,7 @@ def page_url(page: Page) -> str:
 
 def map_page() -> Page:
     """The course map: the page the app opens first, and every page links back to."""
-    return Page(id="map", title="Course map", path="course/map.ipynb")
+    return Page(id="map", title="Course map", path=MAP_PATH)
 
 
 def trainee_store() -> ProgressStore | None:

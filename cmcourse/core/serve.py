@@ -62,6 +62,11 @@ def voila_args(
         "--no-browser",
         f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # A page's layout is the course's: not chosen from its address; and no file of the
+        # folder is served as it is (a figure is drawn into its page).
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.file_allowlist=[]",
         # The trainee's identity travels in a cookie, which the kernel reads from its env.
         "--VoilaConfiguration.http_header_envs=Cookie",
         # Every page load starts a kernel: idle ones (a closed tab, a plain HTTP GET) go.

@@ -5,6 +5,11 @@
 Every page of the course opens for a signed-in trainee only, the trainer's pages
 (`workshop/`) for the signed-in trainer only; anyone else is sent to the sign-in page, and no
 kernel starts for them. `/` leads to the course.
+
+Only the course's own pages are served: the app, the pages of the outline and the trainer's
+pages. No folder is listed, no other notebook is rendered (the nbgrader sources, the
+benchmarks' pages), no file is served from the folder, and a page's template or theme cannot be
+chosen from its address.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import tornado.web
-from traitlets import Bool, Int
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -74,6 +79,28 @@ class CourseVoilaHandler(TornadoVoilaHandler):
 
     async def get(self, path: str | None = None) -> Any:
         base = self.sign_in.base_url
+        if (path or "") not in self.sign_in.pages:
+            self.set_status(404)
+            self.finish(
+                signin.plain_page(
+                    base,
+                    "No such page",
+                    "The course has no page at this address (the link may be mistyped, or "
+                    "from another version of the course).",
+                )
+            )
+            return None
+        if any(self.get_query_argument(arg, None) is not None for arg in OVERRIDES):
+            self.set_status(400)
+            self.finish(
+                signin.plain_page(
+                    base,
+                    "This address asks for another layout",
+                    "The course's pages have one layout: open the page without the "
+                    "template or theme part of its address.",
+                )
+            )
+            return None
         for_trainer = (path or "").startswith("workshop/")
         if for_trainer and self._session_role(identity.TRAINER_COOKIE) != TRAINER:
             self.redirect(f"{base}cm101/trainer?{_next(self.request.uri)}")
@@ -108,6 +135,22 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         return len(running) - len(_TRAINERS) - waiting >= cap
 
 
+OVERRIDES = ("template", "theme", "voila-template", "voila-theme")
+
+
+def served_pages(extra: list[str] | None = None) -> frozenset[str]:
+    """The notebooks this server renders, as paths under its root."""
+    from cmcourse.core.outline import APP_PATH, MAP_PATH, load_outline
+    from cmcourse.trainer.gate import TRAINER_PAGES
+
+    return frozenset(
+        [APP_PATH, MAP_PATH]
+        + [p.path for p in load_outline().pages()]
+        + [f"workshop/{page}" for _, page in TRAINER_PAGES]
+        + (extra or [])
+    )
+
+
 def _next(uri: str | None) -> str:
     return urlencode({"next": uri or ""})
 
@@ -116,7 +159,7 @@ class ToTheCourse(tornado.web.RequestHandler):
     def initialize(self, url: str) -> None:
         self.url = url
 
-    def get(self, *_: Any) -> None:
+    def get(self, *_: Any, **__: Any) -> None:
         self.redirect(self.url)
 
 
@@ -132,6 +175,9 @@ class CourseVoila(Voila):
     ).tag(config=True)
     max_kernels = Int(
         0, help="Trainees served at once (0: no cap); past it a page says the course is full."
+    ).tag(config=True)
+    extra_pages = List(
+        Unicode(), help="Notebooks served besides the course's (the benchmarks' bare page)."
     ).tag(config=True)
 
     def _trainer_hash(self) -> str:
@@ -179,6 +225,7 @@ class CourseVoila(Voila):
             shared_minutes=self.shared_minutes,
             trainer_hash=self._trainer_hash(),
             max_kernels=self.max_kernels,
+            pages=served_pages(self.extra_pages),
         )
         accounts = Accounts()
         try:
@@ -195,7 +242,7 @@ class CourseVoila(Voila):
             pattern, target, *options = handler
             if target is TornadoVoilaHandler:
                 handler = (pattern, CourseVoilaHandler, {**options[0], "sign_in": self.sign_in})
-            elif target is TornadoVoilaTreeHandler and pattern == self.server_url:
+            elif target is TornadoVoilaTreeHandler:  # no folder is listed: to the course
                 handler = (pattern, ToTheCourse, {"url": signin.app_url(self.base_url)})
             handlers.append(handler)
         return signin.handlers(self.sign_in) + handlers

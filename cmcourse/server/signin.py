@@ -59,6 +59,7 @@ class SignInSettings:
     shared_minutes: int  # sign out after this idle time (0: not a shared device)
     trainer_hash: str  # the trainer passphrase, hashed
     max_kernels: int = 0  # trainees' pages open at once (0: no cap)
+    pages: frozenset[str] = frozenset()  # the notebooks served (paths under the root)
 
 
 def app_url(base: str) -> str:
@@ -312,6 +313,22 @@ class TrainerSignOut(Base):
     def post(self) -> None:
         self.end(identity.TRAINER_COOKIE)
         self.redirect(f"{self.settings_.base_url}cm101/trainer", status=303)
+
+
+def plain_page(base: str, title: str, message: str) -> str:
+    """A page that only says something (a page the course does not have), in the sign-in
+    page's dress, with the way to the course."""
+    return render(
+        "signin.html",
+        course=load_outline().title,
+        style=Markup(STYLESHEET.read_text(encoding="utf-8")),
+        title=title,
+        kind="plain",
+        message=message,
+        notice="",
+        error="",
+        retry=app_url(base),
+    )
 
 
 def full_page(base: str) -> str:

@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from servers import PIN, TRAINER_PASSPHRASE, kernels, start_voila
+from servers import TRAINER_PASSPHRASE, Browser, kernels, start_voila
 
 from cmcourse.core.accounts import Accounts
 from cmcourse.core.serve import free_port, voila_command
@@ -20,41 +20,6 @@ from cmcourse.core.serve import free_port, voila_command
 pytestmark = pytest.mark.server
 
 APP = "course/index.ipynb"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """Just enough of a browser: a cookie jar, forms posted, redirects seen, not followed."""
-
-    def __init__(self, root: str):
-        self.root = root
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
-        )
-
-    def request(self, path: str, form: dict | None = None, headers: dict | None = None):
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        req = urllib.request.Request(self.root + path, data=data, headers=headers or {})
-        try:
-            reply = self.opener.open(req, timeout=90)
-        except urllib.error.HTTPError as error:
-            reply = error
-        body = reply.read().decode("utf-8", "replace")
-        return reply.status, reply.headers, body
-
-    def sign_in(self, name: str, pin: str = PIN, *, new: bool = True, **more):
-        form = {"how": "new", "name": name, "pin": pin, "pin2": pin} if new else {}
-        if not new:
-            form = {"how": "back", "name": name, "secret": pin}
-        return self.request("/cm101/sign-in", form | more)
-
-    def cookie(self, name: str) -> str | None:
-        return next((c.value for c in self.jar if c.name == name), None)
 
 
 @pytest.fixture(scope="module")
