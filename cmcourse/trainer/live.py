@@ -16,11 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
+
+import anywidget
+import traitlets
 
 from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.outline import Outline, load_outline
@@ -242,6 +246,27 @@ def live_html(rows: Sequence[TraineeNow], now: dt.datetime | None = None) -> str
 
 
 # -- the Voilà page ---------------------------------------------------------------------------
+UNWATCHED_BEATS = 3  # refreshes go on this many beats after the browser was last heard
+
+
+class Watched(anywidget.AnyWidget):
+    """The browser's heartbeat: when it was last heard from the page."""
+
+    _esm = Path(__file__).with_name("watched.js")
+    every = traitlets.Int(10).tag(sync=True)  # seconds between beats
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.last_heard = time.monotonic()
+        self.on_msg(self._beat)
+
+    def _beat(self, _widget: Any, _content: Any, _buffers: Any) -> None:
+        self.last_heard = time.monotonic()
+
+    def heard_within(self, seconds: float) -> bool:
+        return time.monotonic() - self.last_heard <= seconds
+
+
 ON_HUB = (
     "On the workshop hub, the live view is a page of the hub for trainers: open "
     "Services › cm101-live from the hub's home page (/hub/home)."
@@ -273,6 +298,11 @@ def _gate_widgets(folder: Path | None, every: float) -> None:
     folders = [folder or data_dir()]
 
     def open_view(view: Any) -> str:
+        from IPython.display import display
+
+        watched = Watched(every=max(1, round(every)))
+        display(watched)
+
         def refresh() -> None:
             try:
                 view.value = live_html(snapshot(folders))
@@ -280,9 +310,12 @@ def _gate_widgets(folder: Path | None, every: float) -> None:
                 view.value = friendly(exc)
 
         async def keep_fresh() -> None:
-            while True:
+            # Refreshing while nobody watches would keep the kernel busy forever (a closed
+            # tab, every reload): it stops once the browser has not been heard for a while.
+            while watched.heard_within(UNWATCHED_BEATS * max(every, 1)):
                 await asyncio.sleep(every)
                 refresh()
+            log.info("live view: no browser for a while; refreshing stopped")
 
         refresh()
         # The kernel's own event loop runs the refresh between widget messages.
