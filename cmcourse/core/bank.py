@@ -134,6 +134,11 @@ class _Question(_Strict):
         The choices of the other types are always readable."""
         return None
 
+    def withheld(self, result: Feedback, answer: Any, tries: int) -> Feedback:
+        """The feedback shown after `tries` earlier tries: a question whose feedback would
+        give the right answer away gives a hint instead until a few tries are spent."""
+        return result
+
     def assignment_help(self) -> str:
         """Markdown under the prompt in an nbgrader assignment: how to write the answer."""
         raise NotImplementedError
@@ -336,6 +341,9 @@ class Ordering(_Question):
         return f"{items}\n\nAnswer with the list of item names in the right order."
 
 
+REVEAL_AFTER = 3  # a computed question's answer is shown at the third wrong try
+
+
 class Computed(_Question):
     """An answer computed with cmsim, e.g. a deadline under the loaded SOP."""
 
@@ -407,6 +415,31 @@ class Computed(_Question):
         lead = "Right." if right else f"Not quite: the answer is {shown}."
         return self._scored(right, [f"{lead} {self.explanation.format(answer=shown)}"])
 
+    def withheld(self, result: Feedback, answer: Any, tries: int) -> Feedback:
+        """A wrong date or number gets a hint (too early or too late, too many or too few),
+        not the value, until REVEAL_AFTER tries; then the answer and why."""
+        if result.correct or tries + 1 >= REVEAL_AFTER:
+            return result
+        given, right = self._read(answer), self.expected()
+        if self.answer_kind == "date":
+            way = "later" if given > right else "earlier"
+            what = f"Not yet: your date is {way} than the rule gives."
+            how = "count again from the day the time starts from"
+        else:
+            way = "more" if given > right else "fewer"
+            what = f"Not yet: that is {way} than the rule gives."
+            how = "work it through again"
+        left = REVEAL_AFTER - tries - 1
+        return result.model_copy(
+            update={
+                "messages": [
+                    f"{what} Look again at which rule applies here (whose SOP, which risk "
+                    f"level) and {how}. The answer is shown after {left} more "
+                    f"tr{'y' if left == 1 else 'ies'}."
+                ]
+            }
+        )
+
     def assignment_help(self) -> str:
         if self.answer_kind == "date":
             return 'Answer with a date as text written dd/mm/yyyy, e.g. `"05/09/2022"`.'
@@ -467,11 +500,12 @@ def _known(options: list[Option], answers: list[str]) -> None:
 # -- checking -------------------------------------------------------------------------------
 
 
-def check(question: Any, answer: Any) -> Feedback:
+def check(question: Any, answer: Any, tries: int = 0) -> Feedback:
     """Check an answer given as plain data (option id, list of ids, bool, mapping, order,
-    date text). A malformed answer is not an error: it scores 0 and says how to answer."""
+    date text), after `tries` earlier tries of it. A malformed answer is not an error: it
+    scores 0 and says how to answer."""
     try:
-        return question.score(answer)
+        return question.withheld(question.score(answer), answer, tries)
     except (TypeError, ValueError, KeyError, AttributeError):
         return Feedback(
             correct=False,

@@ -182,10 +182,12 @@ class CoursePage:
     @kindly
     def question(self, question_id: str) -> None:
         question = find(question_id)
-        previous = None
+        previous, tries = None, 0
         if self.store:
-            saved = self.store.current().answers.get(question_id)
+            attempt = self.store.current()
+            saved = attempt.answers.get(question_id)
             previous = saved["answer"] if saved else None
+            tries = attempt.tries.get(question_id, 0)
 
         def save(q: Any, answer: Any, result: Any) -> None:
             if not self.store:
@@ -193,7 +195,7 @@ class CoursePage:
             self.store.save_answer(q.id, answer, result.correct, result.points, result.out_of)
             self.notify_saved()
 
-        view = question_view(question, save, previous, enabled=self.signed_in)
+        view = question_view(question, save, previous, enabled=self.signed_in, tries=tries)
         display(view.widget)
 
     @kindly

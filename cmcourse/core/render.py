@@ -26,7 +26,7 @@ def full() -> w.Layout:
 OnAnswer = Callable[[Any, Any, Feedback], None]
 
 
-def feedback_html(result: Feedback, tries: int | None = None) -> str:
+def feedback_html(result: Feedback) -> str:
     verdict = "Correct" if result.correct else "Not quite"
     icon = "✔" if result.correct else "✖"
     items = "".join(f"<li>{escape(m)}</li>" for m in result.messages)
@@ -56,10 +56,13 @@ class QuestionView:
         previous: Any = None,
         enabled: bool = True,
         reveal: bool = True,
+        tries: int = 0,
     ):
         self.question = question
         self.on_answer = on_answer
         self.reveal = reveal
+        self.tries = tries  # saved so far (a computed question withholds its value a while)
+        self.last = previous  # the answer last saved: checked again, it is not saved twice
         self.feedback = w.HTML(layout=full())
         self.button = w.Button(
             description="Check my answer" if reveal else "Save my answer",
@@ -77,7 +80,7 @@ class QuestionView:
         self.widget.add_class("cm-question")
         if previous is not None:
             self.restore(previous)
-            self.feedback.value = self._verdict(check(question, previous))
+            self.feedback.value = self._verdict(check(question, previous, max(tries - 1, 0)))
 
     def _verdict(self, result: Feedback) -> str:
         return feedback_html(result) if self.reveal else SAVED_ONLY
@@ -109,8 +112,11 @@ class QuestionView:
                 f"<p>{escape(unreadable)}</p></div>"
             )
             return
-        result = check(self.question, answer)
+        if self.tries and answer == self.last:  # a second click: the same try, not another
+            return
+        result = check(self.question, answer, self.tries)
         self.on_answer(self.question, answer, result)
+        self.tries, self.last = self.tries + 1, answer
         self.feedback.value = self._verdict(result)
 
     # -- to override ----------------------------------------------------------------------
@@ -291,8 +297,9 @@ def question_view(
     previous: Any = None,
     enabled: bool = True,
     reveal: bool = True,
+    tries: int = 0,
 ) -> QuestionView:
-    return VIEWS[question.type](question, on_answer, previous, enabled, reveal)
+    return VIEWS[question.type](question, on_answer, previous, enabled, reveal, tries)
 
 
 class ReflectionView:
