@@ -125,6 +125,14 @@ def new_page(browser, width: int = 1280):
     return context, page
 
 
+def answer(page, option: str) -> None:
+    """Choose this option and press the check button of the question it belongs to (a page
+    may have several questions, each with its own button)."""
+    radio = page.get_by_role("radio", name=option).first
+    radio.check()
+    page.locator(".cm-question", has=radio).get_by_role("button", name="Check my answer").click()
+
+
 def sign_in(page, name: str, pin: str = PIN, *, new: bool = True) -> None:
     """On the sign-in page (where the course sends a browser nobody signed in): start as a
     new trainee, or come back (`new=False`), then wait for the course page asked for."""

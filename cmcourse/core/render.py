@@ -44,6 +44,11 @@ SAVED_ONLY = (
 )
 
 
+# The empty choice of a menu: it says what to choose, and its dash keeps type-ahead (a letter
+# typed on the menu) from landing on it.
+NOT_CHOSEN = "— choose {} —"
+
+
 class QuestionView:
     """The frame shared by all question types: prompt, answer controls, check button,
     feedback. Subclasses build the controls and read/restore the answer. With `reveal` off
@@ -81,6 +86,17 @@ class QuestionView:
         if previous is not None:
             self.restore(previous)
             self.feedback.value = self._verdict(check(question, previous, max(tries - 1, 0)))
+        for control in self._answer_controls():  # a changed answer: the old feedback goes
+            control.observe(self._changed, names="value")
+
+    def _answer_controls(self) -> list[w.Widget]:
+        found: list[w.Widget] = []
+        for widget in self.controls:
+            found += [c for c in [widget, *getattr(widget, "children", ())] if c.has_trait("value")]
+        return [c for c in found if not isinstance(c, w.HTML)]
+
+    def _changed(self, _change: Any) -> None:
+        self.feedback.value = ""
 
     def _verdict(self, result: Feedback) -> str:
         return feedback_html(result) if self.reveal else SAVED_ONLY
@@ -200,8 +216,8 @@ class MatchingView(QuestionView):
         )
         self.menus = {
             p.id: w.Dropdown(
-                options=[("choose…", None)] + [(k, k) for k, _ in definitions],
-                value=None,
+                options=[(NOT_CHOSEN.format("a letter"), None)] + [(k, k) for k, _ in definitions],
+                index=0,  # the empty choice, named (value None shows a blank menu)
                 description=p.term,
                 layout=full(),
                 style={"description_width": "40%"},
@@ -234,11 +250,12 @@ class OrderingView(QuestionView):
 
     def build(self) -> list[w.Widget]:
         texts = {i.id: i.text for i in self.question.items}
-        options = [("choose…", None)] + [(texts[k], k) for k in self.question.shuffled]
+        options = [(NOT_CHOSEN.format("the item"), None)]
+        options += [(texts[k], k) for k in self.question.shuffled]
         self.slots = [
             w.Dropdown(
                 options=options,
-                value=None,
+                index=0,  # the empty choice, named (value None shows a blank menu)
                 description=f"Position {n}",
                 layout=full(),
                 style={"description_width": "initial"},

@@ -11,7 +11,7 @@ import pytest
 import servers
 import yaml
 from builders import write_notebook
-from servers import SHOTS, STDERR, kernels, new_page, shown, start_voila
+from servers import SHOTS, STDERR, answer, kernels, new_page, shown, start_voila
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +59,6 @@ def sign_in(page, name: str) -> None:
 def turn(page, link: str, heading: str) -> None:
     page.get_by_role("link", name=link).first.click()
     shown(page, heading)
-
-
-def answer(page, option: str) -> None:
-    page.get_by_role("radio", name=option).first.check()
-    page.get_by_role("button", name="Check my answer").first.click()
 
 
 def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from servers import PIN, SHOTS, new_page, shown, sign_in, start_voila
+from servers import PIN, SHOTS, answer, new_page, shown, sign_in, start_voila
 
 from cmcourse.core.accounts import Accounts
 
@@ -24,11 +24,6 @@ def server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-def answer_six_steps(page, option: str) -> None:
-    page.get_by_role("radio", name=option).first.check()
-    page.get_by_role("button", name="Check my answer").first.click()
-
-
 def sign_out(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
@@ -42,7 +37,7 @@ def test_two_people_one_after_the_other_on_one_browser(server, browser):
     sign_in(page, "Halima Musa")
     shown(page, "1.2 Core steps")
     assert "Signed in as Halima Musa" in page.inner_text(".cm-header")
-    answer_six_steps(page, "c. Identification - Registration")
+    answer(page, "c. Identification - Registration")
     page.locator(".cm-wrong").wait_for()
     page.screenshot(path=str(SHOTS / "signed_in_header_laptop.png"))
     sign_out(page)
@@ -68,7 +63,7 @@ def test_the_same_trainee_on_two_devices_finds_their_work(server, browser):
     laptop.goto(url + "?page=1.2")
     sign_in(laptop, "Joyce Akinyi", "5820")
     shown(laptop, "1.2 Core steps")
-    answer_six_steps(laptop, "c. Identification - Registration")
+    answer(laptop, "c. Identification - Registration")
     laptop.locator(".cm-wrong").wait_for()
 
     phone.goto(url + "?page=1.2")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from servers import new_page, shown, sign_in, sign_in_as_trainer, start_voila
+from servers import answer, new_page, shown, sign_in, sign_in_as_trainer, start_voila
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,7 @@ def test_progress_exported_on_a_laptop_is_imported_at_head_office_once(tmp_path,
         page.goto(laptop_url + APP + "?page=1.2")
         sign_in(page, "Xavier Mwangi", "3817")
         shown(page, "1.2 Core steps")
-        page.get_by_role("radio", name="c. Identification - Registration").first.check()
-        page.get_by_role("button", name="Check my answer").first.click()
+        answer(page, "c. Identification - Registration")
         page.locator(".cm-wrong").wait_for()
         page.goto(laptop_url + CLASSLIST)
         sign_in_as_trainer(page)
