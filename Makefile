@@ -16,7 +16,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # `make check` does not.
 SLOW   := browser or hub or nbgrader or server or notebooks
 
-.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts
+.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts grade
 
 # Python packages come from requirements.lock: every package pinned with its hashes, so a fresh
 # machine next year installs what was tested. pip brings only uv (pinned by hash), which installs
@@ -37,6 +37,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock hub/packa
 	command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	# Grading runs trainees' notebooks in a bubblewrap sandbox (Debian's bubblewrap).
+	command -v bwrap >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap; }
 	# The workshop hub: JupyterHub, and its HTTP proxy from the npm registry (pinned by the lock).
 	$(BIN)/python -c "import jupyterhub, jupyterhub_idle_culler"
 	cd hub && npm ci --no-audit --no-fund --loglevel=error
@@ -52,6 +56,14 @@ hub: setup
 
 hub-accounts: setup
 	$(BIN)/python hub/accounts.py create $(ACCOUNTS)
+
+# Grade an assignment's collected submissions (nbgrader autograde, from workshop/): every
+# trainee's notebook runs in the grading sandbox (cmcourse/assignments/sandbox.py), never as
+# root or as the trainer. e.g. sudo make grade ASSIGNMENT=module1
+grade: setup
+	@test -n "$(ASSIGNMENT)" || { echo "Which assignment? e.g. make grade ASSIGNMENT=module1"; exit 2; }
+	$(BIN)/python -m cmcourse.assignments.sandbox --check
+	cd workshop && nbgrader autograde $(ASSIGNMENT)
 
 serve: setup
 	$(BIN)/python -m cmcourse.core.serve --port=$(PORT) --preheat=$(PREHEAT) \

@@ -5,7 +5,12 @@ committed; release/, submitted/, autograded/, feedback/ and gradebook.db are gen
 nbgrader and never committed.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
+
+from cmcourse.assignments.sandbox import KERNEL_NAME, RUN_PREFIX
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -16,3 +21,18 @@ c.ClearSolutions.code_stub = {"python": "None  # replace None with your answer"}
 c.ClearSolutions.text_stub = "Write your answer here."
 # Autograding runs every cell even after a trainee's error.
 c.Execute.timeout = 120
+
+# Grading runs trainees' code: every notebook nbgrader executes from this folder (autograde,
+# validate) runs in the sandboxed kernel of jupyter/kernels/cm101-sandbox, whatever kernel the
+# notebook names (cmcourse/assignments/sandbox.py: no network, no files but the course's code,
+# as `nobody` when run as root). Its connection file and sockets are in a folder of this run's
+# own (nbgrader runs one kernel at a time), the only folder it may write to outside a
+# throwaway /tmp.
+_run = tempfile.mkdtemp(prefix=RUN_PREFIX)
+atexit.register(shutil.rmtree, _run, True)
+c.KernelManager.connection_file = os.path.join(_run, "kernel.json")
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(None, [os.path.join(c.CourseDirectory.root, "jupyter"), os.environ.get("JUPYTER_PATH")])
+)
+c.Execute.kernel_name = KERNEL_NAME
+c.KernelManager.transport = "ipc"
