@@ -5,8 +5,11 @@
 Every control has a visible label and is reached with the keyboard. The trainee saves a
 record with their progress (several per tool: one per meeting, per observation...), opens
 any saved record again, and downloads it as HTML or PDF. A group record is checked for
-case-identifying details on every change and on saving: a plain warning names the field and
-suggests the case code, and the text is kept as typed (a supervisor's work is never lost).
+case-identifying details (cmsim.privacy) on every change: the box holding one is marked, and
+a message at the box says what was found in plain words ("an ID number"). Each detail needs
+a choice, "Remove it" (a name becomes its case code, anything else [removed]) or "Keep
+anyway" with a reason, before the record is saved or printed; kept details and their
+reasons are saved with the record and said in its printed header.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from IPython.display import HTML, display
 
 from cmcourse.core.page import CoursePage
 from cmcourse.core.paths import CASESTUDIES
+from cmcourse.core.render import NOT_CHOSEN
 from cmcourse.core.safety import kindly, safe
 from cmcourse.core.store import ProgressStore
 from cmcourse.html.parts import download_link
@@ -34,10 +38,11 @@ from cmcourse.supervision.toolspec import (
     ToolField,
     ToolRecords,
     ToolSpec,
+    action_place,
+    item_place,
     load_register,
     load_tool,
-    privacy_applies,
-    privacy_warnings,
+    privacy_review,
     record_document,
     value_at,
 )
@@ -45,12 +50,21 @@ from cmsim.case import Case
 from cmsim.checklist import ITEMS, evaluate
 from cmsim.dates import fmt
 from cmsim.errors import CmsimError
+from cmsim.privacy import CodeRegister, Finding, Kept, Review, keep, reason_problem, remove_mention
 from cmsim.replay import replay
 
 FULL = {"width": "100%", "max_width": "60em"}
 WIDE = {"width": "100%", "max_width": "36em"}  # room for a long label and the menu
 LABEL = {"description_width": "initial"}
 Callback = Callable[[], None]
+# A box holding an identifying detail: red while it waits for a choice, amber once kept.
+MARK = {"open": ("cm-flagged", "3px solid #c62828"), "kept": ("cm-kept", "3px solid #f9a825")}
+Boxes = dict[str, tuple[w.Widget, w.Box]]  # place -> (the input, the space under it)
+
+
+def _slot() -> w.VBox:
+    """The space under a box for what the privacy check says about it (empty: no height)."""
+    return w.VBox(layout=w.Layout(width="100%", max_width="60em"))
 
 
 # -- one control per kind of field -------------------------------------------------------
@@ -70,6 +84,10 @@ class Control:
         for widget in self.inputs:
             widget.observe(lambda _change: callback(), names="value")
 
+    def boxes(self, path: str) -> Boxes:
+        """The boxes of free text this control has, by their place in the record."""
+        return {}
+
 
 class TextControl(Control):
     def __init__(self, field: ToolField, label: str):
@@ -82,14 +100,19 @@ class TextControl(Control):
         box.placeholder = field.hint
         box.continuous_update = False
         box.style = LABEL
-        self.widget = box
+        self.box = box
+        self.slot = _slot()
+        self.widget = w.VBox([box, self.slot], layout=w.Layout(**FULL))
         self.inputs = [box]
 
     def get(self) -> str:
-        return self.widget.value.strip()
+        return self.box.value.strip()
 
     def set(self, value: Any) -> None:
-        self.widget.value = "" if value is None else str(value)
+        self.box.value = "" if value is None else str(value)
+
+    def boxes(self, path: str) -> Boxes:
+        return {path: (self.box, self.slot)}
 
 
 class DateControl(Control):
@@ -110,7 +133,7 @@ class DateControl(Control):
 class ChoiceControl(Control):
     def __init__(self, field: ToolField, label: str):
         self.widget = w.Dropdown(
-            options=[("choose…", None)] + [(o, o) for o in field.choices],
+            options=[(NOT_CHOSEN.format("one"), None)] + [(o, o) for o in field.choices],
             value=None,
             description=label,
             style=LABEL,
@@ -144,6 +167,7 @@ class ActionsControl(Control):
         self.label = label
         self.callbacks: list[Callback] = []
         self.rows: list[dict[str, w.Text]] = []
+        self.slots: list[w.VBox] = []
         self.box = w.VBox(layout=w.Layout(**FULL))
         add = w.Button(
             description="Add an action",
@@ -174,12 +198,14 @@ class ActionsControl(Control):
         texts["who"].layout = w.Layout(width="22%")
         texts["by_when"].layout = w.Layout(width="24%")
         self.rows.append(texts)
+        slot = _slot()
+        self.slots.append(slot)
         remove = w.Button(
             description="Remove", tooltip=f"Remove action {n} of: {self.label}", icon="trash"
         )
         remove.layout = w.Layout(width="auto", flex="0 0 auto")
         remove.on_click(lambda _b, row=texts: self._remove(row))
-        return w.HBox([texts["what"], texts["who"], texts["by_when"], remove])
+        return w.VBox([w.HBox([texts["what"], texts["who"], texts["by_when"], remove]), slot])
 
     def _changed(self) -> None:
         for callback in self.callbacks:
@@ -199,15 +225,29 @@ class ActionsControl(Control):
 
     def get(self) -> list[dict[str, str]]:
         """The actions written: a row with nothing to do but a name is not an action."""
-        return [r for r in map(self._read, self.rows) if r["what"] or r["by_when"]]
+        return [self._read(r) for r in self.rows if self._written(r)]
 
     def set(self, value: Any) -> None:
         rows = [r for r in value or [] if isinstance(r, dict)] or [{}]
         self.rows = []
+        self.slots = []
         self.box.children = [self._row(n, r) for n, r in enumerate(rows, start=1)]
 
     def watch(self, callback: Callback) -> None:
         self.callbacks.append(callback)
+
+    def boxes(self, path: str) -> Boxes:
+        """Counted as `get` counts the rows: only the rows written."""
+        found: Boxes = {}
+        written = [(r, s) for r, s in zip(self.rows, self.slots, strict=True) if self._written(r)]
+        for n, (row, slot) in enumerate(written, start=1):
+            for part in self.PARTS:
+                found[action_place(path, n, part)] = (row[part], slot)
+        return found
+
+    def _written(self, row: dict[str, w.Text]) -> bool:
+        read = self._read(row)
+        return bool(read["what"] or read["by_when"])
 
 
 @cache
@@ -226,7 +266,8 @@ class ChecklistControl(Control):
         self.spec = spec
         self.view = view
         self.case = w.Dropdown(
-            options=[("choose a case file…", None)] + [(c.label, c.key) for c in spec.cases],
+            options=[(NOT_CHOSEN.format("a case file"), None)]
+            + [(c.label, c.key) for c in spec.cases],
             value=None,
             description="Case file to review:",
             style=LABEL,
@@ -244,6 +285,7 @@ class ChecklistControl(Control):
         self.filled_from: dict[str, str] = {}
         self.answers: dict[tuple[str, int], w.Dropdown] = {}
         self.comments: dict[tuple[str, int], w.Textarea] = {}
+        self.slots: dict[tuple[str, int], w.VBox] = {}
         children: list[w.Widget] = [
             w.HTML(
                 "<p>Choose a case file: cmsim answers each item from the file as of the date "
@@ -272,11 +314,13 @@ class ChecklistControl(Control):
                     layout=w.Layout(**FULL),
                 )
                 self.comments[key].add_class("cm-stack")
+                self.slots[key] = _slot()
                 item = w.VBox(
                     [
                         w.HTML(f"<p>{number}. {escape(text)}</p>"),
                         self.answers[key],
                         self.comments[key],
+                        self.slots[key],
                     ],
                     layout=w.Layout(**FULL),
                 )
@@ -287,6 +331,12 @@ class ChecklistControl(Control):
 
     def _say(self, html: str) -> None:
         self.status.value = html
+
+    def boxes(self, path: str) -> Boxes:
+        return {
+            item_place(path, section, number): (comment, self.slots[(section, number)])
+            for (section, number), comment in self.comments.items()
+        }
 
     def edited(self) -> bool:
         """Whether anything differs from what the file gave (so a new fill would lose work)."""
@@ -457,6 +507,16 @@ class ToolView:
             self.register = load_register(spec)
         except CmsimError as exc:  # the tool still works; names just cannot be checked
             self.register_problem = str(exc)
+        # The group record's privacy check: the choices made (details kept, with reasons),
+        # the keep forms open (with the reason typed so far), what each says back.
+        self.review: Review | None = None
+        self.kept: dict[tuple[str, str, str], Kept] = {}
+        self.reasons: dict[tuple[str, str, str], str] = {}
+        self.reason_problems: dict[tuple[str, str, str], str] = {}
+        self.refused = ""  # "Not saved" or "No HTML or PDF made" until every detail has a choice
+        self.box_notes: dict[str, str] = {}  # place -> what was just done there
+        self._shown: set[str] = set()  # places whose space under the box has something in it
+        self._seen: set[tuple[str, str, str]] = set()  # details already announced
 
         self.controls: dict[str, Control] = {}
         body: list[w.Widget] = [w.HTML(about_html(spec), layout=w.Layout(**FULL))]
@@ -476,7 +536,9 @@ class ToolView:
         )
         if self.records:
             body.append(w.HBox([self.menu, self.open_button, self.new_button]))
-        body.append(self.where)
+        # What the privacy check found, at the top of the record (and at each box below).
+        self.warnings = w.HTML(layout=w.Layout(**FULL))
+        body += [self.where, self.warnings]
         for section in spec.sections:
             body.append(w.HTML(section_html(section), layout=w.Layout(**FULL)))
             for field in section.fields:
@@ -484,7 +546,6 @@ class ToolView:
                 control.watch(self.changed)
                 self.controls[f"{section.key}.{field.key}"] = control
                 body.append(control.widget)
-        self.warnings = w.HTML(layout=w.Layout(**FULL))
         self.save_button = w.Button(
             description="Save",
             button_style="primary",
@@ -500,8 +561,7 @@ class ToolView:
         self.status = w.HTML()
         self.links = w.HTML()
         body += [
-            self.warnings,
-            w.HBox([self.save_button, self.export_button]),
+            w.HBox([self.save_button, self.export_button], layout=w.Layout(flex_flow="row wrap")),
             self.status,
             self.links,
         ]
@@ -542,6 +602,7 @@ class ToolView:
             return
         self.dirty = True
         self._pending = None
+        self.box_notes = {}
         self.check_privacy()
 
     def _say(self, html: str) -> None:
@@ -555,6 +616,12 @@ class ToolView:
         self.menu.value = chosen if chosen in [v for _l, v in options] else self.menu.options[0][1]
         self.open_button.disabled = not options
 
+    def _forget_choices(self, kept: list[Kept]) -> None:
+        self.kept = {k.key: k for k in kept}
+        self.reasons, self.reason_problems, self.box_notes = {}, {}, {}
+        self.refused = ""
+        self._seen = set()
+
     def _start(self) -> None:
         self._set_values({})
         with self.quietly():
@@ -563,6 +630,7 @@ class ToolView:
                     control.set(dt.date.today().isoformat())
         self.record_id = None
         self.dirty = False
+        self._forget_choices([])
         if self.records:
             self.where.value = "<p><strong>New record</strong> (not saved yet).</p>"
         else:
@@ -576,6 +644,7 @@ class ToolView:
         self._set_values(record["values"])
         self.record_id = record["id"]
         self.dirty = False
+        self._forget_choices(ToolRecords.kept(record))
         self._show_where(record)
         self.check_privacy()
 
@@ -599,44 +668,263 @@ class ToolView:
         )
         return False
 
-    # -- actions --------------------------------------------------------------------------
-    def check_privacy(self) -> list[str]:
-        """Show (and return) the warnings for case-identifying details in a group record."""
-        if not privacy_applies(self.spec, self.values()):
-            self.warnings.value = ""
-            return []
-        if self.register is None:
-            self.warnings.value = (
-                '<div class="cm-warning" role="status"><p>Names cannot be checked against the '
-                f"code register: {escape(self.register_problem)}</p></div>"
-            )
-            return []
-        found = privacy_warnings(self.spec, self.values(), self.register)
-        if not found:
-            self.warnings.value = ""
-            return []
-        items = "".join(f"<li>{escape(line)}</li>" for line in found)
-        self.warnings.value = (
-            '<div class="cm-warning" role="alert"><p><strong>This is a group record: it should '
-            "not identify any case.</strong> Please check:</p>"
-            f"<ul>{items}</ul><p>Your text is kept as you typed it until you change it.</p></div>"
-        )
+    # -- the privacy check ----------------------------------------------------------------
+    @property
+    def checker(self) -> CodeRegister:
+        """The register names are checked against (an empty one when it could not be read:
+        phone numbers, ID numbers... are still checked)."""
+        return self.register or CodeRegister()
+
+    def boxes(self) -> Boxes:
+        found: Boxes = {}
+        for path, control in self.controls.items():
+            found.update(control.boxes(path))
         return found
 
+    def check_privacy(self) -> Review | None:
+        """Check a group record for case-identifying details: mark each box holding one, say
+        at the box what was found and offer the choice; sum it up at the top of the record.
+        Returns the review (None when the record is not a group record)."""
+        result = privacy_review(self.spec, self.values(), self.register, self.kept.values())
+        self.review = result
+        found = result.found if result else []
+        live = {f.key for f in found}
+        self.kept = {k.key: k for k in (result.kept if result else [])}
+        self.reasons = {k: v for k, v in self.reasons.items() if k in live}
+        self.reason_problems = {k: v for k, v in self.reason_problems.items() if k in live}
+        if self.refused and (result is None or result.ready):
+            self.refused = ""
+            self._say(
+                '<p role="status">Every identifying detail has a choice now: press '
+                "<em>Save</em> or <em>Download</em> again.</p>"
+            )
+        by_place: dict[str, list[Finding]] = {}
+        for finding in found:
+            by_place.setdefault(finding.place, []).append(finding)
+        for place, (box, slot) in self.boxes().items():
+            here = by_place.get(place, [])
+            if here or place in self._shown or place in self.box_notes:
+                self._mark(box, here)
+                self._fill(slot, place, here)
+        self._seen |= live
+        self.warnings.value = self._summary(result)
+        return result
+
+    def _mark(self, box: w.Widget, found: list[Finding]) -> None:
+        state = ""
+        if found:
+            state = "open" if any(f.key not in self.kept for f in found) else "kept"
+        for name, (css, _border) in MARK.items():
+            if name == state:
+                box.add_class(css)
+            else:
+                box.remove_class(css)
+        box.layout.border = MARK[state][1] if state else None
+
+    def _fill(self, slot: w.Box, place: str, found: list[Finding]) -> None:
+        children: list[w.Widget] = []
+        for finding in found:
+            children += self._choice(finding)
+        if place in self.box_notes:
+            children.append(w.HTML(f'<p role="status">{self.box_notes[place]}</p>'))
+        old = slot.children
+        slot.children = children
+        _close(old)
+        if children:
+            self._shown.add(place)
+        else:
+            self._shown.discard(place)
+
+    def _choice(self, finding: Finding) -> list[w.Widget]:
+        """What the box says about one detail, and the choice: remove it or keep it."""
+        handled = safe(self._say)
+        key = finding.key
+        said = escape(finding.said())
+        remove = w.Button(
+            description="Remove it",
+            tooltip=f"Take “{finding.mention.text}” out: it becomes {finding.mention.replacement}",
+            layout=w.Layout(width="auto"),
+        )
+        remove.on_click(handled(lambda _b: self.remove(finding)))
+        kept = self.kept.get(key)
+        if kept and key not in self.reasons:
+            change = w.Button(
+                description="Change the reason",
+                tooltip=f"Change why “{finding.mention.text}” is kept",
+                layout=w.Layout(width="auto"),
+            )
+            change.on_click(handled(lambda _b: self.start_keeping(finding)))
+            note = w.HTML(
+                f'<div class="cm-notice"><p><strong>Kept on purpose:</strong> {said}, '
+                f"because: “{escape(kept.reason)}”. The saved and printed record says so.</p>"
+                "</div>"
+            )
+            return [note, _buttons(remove, change)]
+        instead = (
+            f"the case code {escape(finding.mention.replacement)}"
+            if finding.mention.kind == "name" and finding.mention.codes
+            else f"“{escape(finding.mention.replacement)}”"
+        )
+        refused = (
+            f"<p><strong>{self.refused}:</strong> choose <em>Remove it</em> or <em>Keep "
+            "anyway</em> for this first.</p>"
+            if self.refused
+            else ""
+        )
+        role = ' role="alert"' if key not in self._seen or self.refused else ""
+        message = w.HTML(
+            f'<div class="cm-error"{role}><p><strong>This box has '
+            f"{said}.</strong> A group record names a case by its case code only: "
+            f"<em>Remove it</em> writes {instead} instead.</p>{refused}</div>"
+        )
+        widgets: list[w.Widget] = [message]
+        if key not in self.reasons:
+            keep_button = w.Button(
+                description="Keep anyway",
+                tooltip=f"Keep “{finding.mention.text}” in this group record, and say why",
+                layout=w.Layout(width="auto"),
+            )
+            keep_button.on_click(handled(lambda _b: self.start_keeping(finding)))
+            return [*widgets, _buttons(remove, keep_button)]
+        reason = w.Text(
+            value=self.reasons[key],
+            description="Why keep it:",
+            placeholder="why this detail must stay in a group record",
+            style=LABEL,
+            layout=w.Layout(width="100%", max_width="40em"),
+        )
+        reason.observe(lambda change: self.reasons.__setitem__(key, change["new"]), names="value")
+        confirm = w.Button(
+            description="Keep with this reason",
+            tooltip=f"Keep “{finding.mention.text}”, saving the reason with the record",
+            layout=w.Layout(width="auto"),
+        )
+        confirm.on_click(handled(lambda _b: self.keep(finding)))
+        widgets += [reason, _buttons(confirm, remove)]
+        if key in self.reason_problems:
+            problem = escape(self.reason_problems[key])
+            widgets.append(w.HTML(f'<p class="cm-error" role="alert">{problem}</p>'))
+        return widgets
+
+    def _summary(self, result: Review | None) -> str:
+        if result is None:
+            return ""
+        parts = []
+        if not result.names_checked:
+            parts.append(
+                '<div class="cm-warning" role="status"><p>Names cannot be checked against the '
+                f"code register: {escape(self.register_problem)}. Phone numbers, e-mail "
+                "addresses, dates of birth and ID numbers are still checked.</p></div>"
+            )
+        if result.open:
+            where: dict[str, list[str]] = {}
+            for finding in result.open:
+                where.setdefault(finding.where, []).append(finding.mention.what)
+            items = "".join(
+                f"<li>{escape(box)}: {escape(', '.join(whats))}</li>"
+                for box, whats in where.items()
+            )
+            head = (
+                f"<strong>{self.refused}:</strong> this group record still has identifying "
+                "details without a choice."
+                if self.refused
+                else "<strong>This is a group record: it should not identify any case.</strong> "
+                "Found:"
+            )
+            parts.append(
+                f'<div class="{"cm-error" if self.refused else "cm-warning"}" '
+                f'role="{"alert" if self.refused else "status"}"><p>{head}</p><ul>{items}</ul>'
+                "<p>Each box is marked in red below. For each detail choose <em>Remove it</em> "
+                "or <em>Keep anyway</em> and say why: the record is saved or printed only "
+                "once every detail has a choice.</p></div>"
+            )
+        elif result.kept:
+            items = "".join(
+                f"<li>{escape(k.what)} in {escape(k.where)}, because: “{escape(k.reason)}”</li>"
+                for k in result.kept
+            )
+            parts.append(
+                '<div class="cm-notice" role="status"><p>Kept on purpose in this group record '
+                f"(the saved and printed record says what was kept and why):</p><ul>{items}</ul>"
+                "</div>"
+            )
+        return "".join(parts)
+
+    def remove(self, finding: Finding) -> None:
+        """Take a detail out of its box: a name becomes its case code, anything else
+        [removed]. The box is checked again."""
+        box, _slot = self.boxes().get(finding.place, (None, None))
+        if box is None:
+            return
+        self.kept.pop(finding.key, None)
+        self.reasons.pop(finding.key, None)
+        box.value = remove_mention(
+            box.value, finding.mention.kind, finding.mention.text, self.checker
+        )
+        self.box_notes[finding.place] = (
+            f"Removed {escape(finding.mention.what)}: the box now reads "
+            f"{escape(finding.mention.replacement)} where it was."
+        )
+        self.check_privacy()
+
+    def start_keeping(self, finding: Finding) -> None:
+        """Open the box's keep form: a reason to type."""
+        kept = self.kept.get(finding.key)
+        self.reasons[finding.key] = kept.reason if kept else ""
+        self.check_privacy()
+
+    def keep(self, finding: Finding) -> Kept | None:
+        """Keep a detail with the reason typed; a reason that is not one is refused, saying
+        what to write."""
+        reason = self.reasons.get(finding.key, "")
+        problem = reason_problem(reason, self.checker)
+        if problem:
+            self.reason_problems[finding.key] = problem
+            self.check_privacy()
+            return None
+        self.kept[finding.key] = keep(finding, reason, self.checker)
+        self.reasons.pop(finding.key, None)
+        self.reason_problems.pop(finding.key, None)
+        self.dirty = True
+        self.box_notes[finding.place] = "Kept, with your reason."
+        self.check_privacy()
+        return self.kept[finding.key]
+
+    def _refuse(self, what: str, result: Review) -> None:
+        self.refused = what
+        self.check_privacy()
+        count = len(result.open)
+        self._say(
+            f'<p class="cm-error" role="status"><strong>{what}:</strong> {count} identifying '
+            f"detail{'s' * (count != 1)} in this group record still need{'s' * (count == 1)} "
+            "a choice, <em>Remove it</em> or <em>Keep anyway</em>: see the list at the top "
+            "and the boxes marked in red.</p>"
+        )
+
+    # -- actions --------------------------------------------------------------------------
     def save(self) -> str | None:
         if self.records is None:
             self._say('<p role="status">Sign in at the top of the page to save your records.</p>')
             return None
-        values = self.values()
-        self.record_id = self.records.save(values, self.record_id)
+        result = self.check_privacy()
+        if result is not None and not result.ready:
+            self._refuse("Not saved", result)
+            return None
+        kept = result.kept if result else []
+        self.record_id = self.records.save(self.values(), self.record_id, kept)
         self.dirty = False
         self._pending = None
         self._refresh_menu(self.record_id)
         self._show_where(self.records.get(self.record_id))
-        warned = self.check_privacy()
+        count = len(kept)
         self._say(
             '<p role="status" aria-live="polite">Saved with your progress.'
-            + (" Please look at the warning above." if warned else "")
+            + (
+                f" It keeps {count} identifying detail{'s' * (count != 1)} on purpose, with "
+                "your reasons."
+                if count
+                else ""
+            )
             + "</p>"
         )
         return self.record_id
@@ -658,14 +946,24 @@ class ToolView:
         self._say('<p role="status" aria-live="polite">A new, empty record is ready.</p>')
 
     def document_note(self) -> str:
+        """Who filled the record in and when; for a group record, what it may claim about
+        identifying details (cmsim.privacy.Review.note): that cases are named by their case
+        code only when that holds, otherwise what was kept and why."""
         who = f"Filled in by {self.author}. " if self.author else ""
         note = f"{who}Printed {fmt(dt.date.today())} from the CM 101 course."
-        if self.spec.privacy and privacy_applies(self.spec, self.values()):
-            note += " A group record: cases are named by their case code only."
+        result = privacy_review(self.spec, self.values(), self.register, self.kept.values())
+        if result is not None:
+            note += " " + result.note()
         return note
 
-    def export(self) -> tuple[bytes, bytes]:
-        """The record as it is on screen (saved or not), as HTML and PDF links."""
+    def export(self) -> tuple[bytes, bytes] | None:
+        """The record as it is on screen (saved or not), as HTML and PDF links; refused while
+        a group record has identifying details without a choice."""
+        result = self.check_privacy()
+        if result is not None and not result.ready:
+            self.links.value = ""
+            self._refuse("No HTML or PDF made", result)
+            return None
         document = record_document(self.spec, self.values(), self.document_note())
         html = to_html(document).encode()
         pdf = to_pdf(document)
@@ -677,11 +975,21 @@ class ToolView:
             + download_link(f"{self.spec.title} (PDF)", f"{stem}.pdf", "application/pdf", pdf)
             + "</p>"
         )
-        self.check_privacy()
         return html, pdf
 
     def values_date(self) -> str:
         return str(value_at(self.values(), self.spec.record_label[0]) or "")
+
+
+def _buttons(*buttons: w.Button) -> w.HBox:
+    return w.HBox(list(buttons), layout=w.Layout(flex_flow="row wrap"))
+
+
+def _close(widgets: tuple[w.Widget, ...]) -> None:
+    """Close widgets no longer shown, and what they hold."""
+    for widget in widgets:
+        _close(tuple(getattr(widget, "children", ())))
+        widget.close()
 
 
 class _Quiet:

@@ -3,8 +3,9 @@
 Each tool (meeting record, observation, case file checklist, individual supervision, case
 discussion) is one YAML file under `supervision/tools/`, validated by `ToolSpec`; a bad file
 gets a message naming the file, the section and the field. A record is a dict
-`{section key: {field key: value}}`; `record_document` prints it, `privacy_warnings` checks a
-group record for case-identifying details, `ToolRecords` keeps a trainee's records of a tool.
+`{section key: {field key: value}}`; `record_document` prints it, `privacy_review` checks a
+group record for case-identifying details (cmsim.privacy: what was found, what is kept and
+why), `ToolRecords` keeps a trainee's records of a tool.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterable
 from functools import cache
 from typing import Any, Literal
 
@@ -22,7 +24,7 @@ from cmcourse.html.printable import Block, Document
 from cmsim.dates import fmt
 from cmsim.errors import FileProblem
 from cmsim.files import load_model
-from cmsim.privacy import CodeRegister, identifying_mentions
+from cmsim.privacy import CodeRegister, Kept, Review, findings, review
 
 TOOLS_DIR = ROOT / "supervision" / "tools"
 KEY = r"^[a-z][a-z0-9_]*$"
@@ -225,26 +227,41 @@ def record_label(spec: ToolSpec, values: dict[str, Any]) -> str:
     return " – ".join([day, *[r for r in rest if r]])
 
 
-def texts(spec: ToolSpec, values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(where, text) for every piece of free text in a record."""
-    found: list[tuple[str, str]] = []
+def action_place(path: str, n: int, part: str) -> str:
+    """The place of one part of an action row (counted from 1 over the rows written)."""
+    return f"{path}#{n}.{part}"
+
+
+def item_place(path: str, section: str, number: int) -> str:
+    """The place of a checklist item's comment."""
+    return f"{path}#{section} {number}"
+
+
+def texts(spec: ToolSpec, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(place, where, text) for every piece of free text in a record: `place` is the box's
+    key (a field's path, or an action row's or checklist item's place in it), `where` names
+    the box for the user."""
+    found: list[tuple[str, str, str]] = []
     for section, field in spec.fields():
+        path = f"{section.key}.{field.key}"
         value = (values.get(section.key) or {}).get(field.key)
         where = spec.label_of(section, field)
         if field.kind in HEADED_KINDS and section.title.casefold() not in field.label.casefold():
             where = f"{section.title}, {field.label}"
         if field.kind in TEXT_KINDS and value:
-            found.append((where, str(value)))
+            found.append((path, where, str(value)))
         elif field.kind == "actions":
             for n, row in enumerate(value or [], start=1):
                 for part in ("who", "what", "by_when"):
                     if row.get(part):
-                        found.append((f"{where}, action {n}", str(row[part])))
+                        place = action_place(path, n, part)
+                        found.append((place, f"{where}, action {n}", str(row[part])))
         elif field.kind == "case_checklist":
             for item in (value or {}).get("items", []):
                 if item.get("comment"):
+                    place = item_place(path, item["section"], item["number"])
                     where_item = f"{where}, {item['section']} {item['number']}"
-                    found.append((where_item, str(item["comment"])))
+                    found.append((place, where_item, str(item["comment"])))
     return found
 
 
@@ -261,17 +278,29 @@ def load_register(spec: ToolSpec) -> CodeRegister | None:
     return CodeRegister.load(TOOLS_DIR / spec.privacy.code_register)
 
 
+def privacy_review(
+    spec: ToolSpec,
+    values: dict[str, Any],
+    register: CodeRegister | None,
+    kept: Iterable[Kept] = (),
+) -> Review | None:
+    """A group record's review (cmsim.privacy): its case-identifying details, box by box,
+    and the ones kept on purpose; None when the record is not a group record. Without a
+    register (it could not be read) the other details are still checked."""
+    if not privacy_applies(spec, values):
+        return None
+    found = findings(texts(spec, values), register or CodeRegister())
+    return review(found, kept, names_checked=register is not None)
+
+
 def privacy_warnings(
     spec: ToolSpec, values: dict[str, Any], register: CodeRegister | None
 ) -> list[str]:
-    """One plain sentence per case-identifying detail in a group record, naming the field."""
-    if register is None or not privacy_applies(spec, values):
+    """One plain sentence per case-identifying detail in a group record, naming the box."""
+    checked = privacy_review(spec, values, register)
+    if checked is None:
         return []
-    return [
-        f"{where}: {mention.advice()}"
-        for where, text in texts(spec, values)
-        for mention in identifying_mentions(text, register)
-    ]
+    return [f"{f.where}: {f.mention.advice()}" for f in checked.found]
 
 
 # -- printing -----------------------------------------------------------------------------
@@ -397,14 +426,30 @@ class ToolRecords:
                 return record
         raise KeyError(record_id)
 
-    def save(self, values: dict[str, Any], record_id: str | None = None) -> str:
-        """Save a record (a new one when `record_id` is None); returns its id."""
+    def save(
+        self, values: dict[str, Any], record_id: str | None = None, kept: Iterable[Kept] = ()
+    ) -> str:
+        """Save a record (a new one when `record_id` is None), with the identifying details
+        it keeps on purpose and why (a group record); returns its id."""
         records = [r for r in self.all() if r["id"] != record_id]
         record_id = record_id or secrets.token_hex(4)
         saved_at = dt.datetime.now().isoformat(timespec="seconds")
-        records.append({"id": record_id, "saved_at": saved_at, "values": values})
+        record: dict[str, Any] = {"id": record_id, "saved_at": saved_at, "values": values}
+        record["kept"] = [k.model_dump() for k in kept]
+        records.append(record)
         self.store.save_record(self.key, {"records": records}, lasting=True)
         return record_id
+
+    @staticmethod
+    def kept(record: dict[str, Any]) -> list[Kept]:
+        """The details a saved record keeps on purpose (none in a record saved before)."""
+        found = []
+        for item in record.get("kept") or []:
+            try:
+                found.append(Kept.model_validate(item))
+            except ValueError:  # a damaged entry: the detail is asked about again
+                continue
+        return found
 
     def options(self) -> list[tuple[str, str]]:
         """(label, id) for a menu of the saved records."""

@@ -1,23 +1,25 @@
 """The supervision tools: specs faithful to the seeds, records saved and restored with the
-trainee's progress, the group-record privacy warning, the checklist filled by cmsim, and the
-HTML and PDF downloads."""
+trainee's progress, the group-record privacy check (the box marked, a choice for each detail
+before saving or printing, the header's claim), the checklist filled by cmsim, and the HTML
+and PDF downloads."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import re
-import zlib
+from html import unescape
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
+from pdftext import pdf_text
 
 from cmcourse.core.outline import load_outline
 from cmcourse.core.paths import CASESTUDIES, nadia_case
 from cmcourse.core.store import ProgressStore
-from cmcourse.supervision import toolspec
-from cmcourse.supervision.tools import ToolView
+from cmcourse.supervision import tools, toolspec
+from cmcourse.supervision.tools import ActionsControl, ChecklistControl, TextControl, ToolView
 from cmcourse.supervision.toolspec import (
     Guide,
     ToolSpec,
@@ -251,7 +253,6 @@ sections:
 
 
 def test_a_tool_page_shows_a_broken_tool_file_kindly(monkeypatch):
-    from cmcourse.supervision import tools
 
     shown = []
 
@@ -371,37 +372,180 @@ def test_the_demo_register_names_the_course_cases_and_is_kept_apart_from_the_cas
     assert CASESTUDIES.resolve() not in toolspec.TOOLS_DIR.resolve().parents
 
 
-def test_a_name_from_the_register_in_a_meeting_record_is_warned_about_and_kept(store):
+def _open(tool: ToolView) -> list[str]:
+    """What still needs a choice, as 'where: what'."""
+    assert tool.review is not None
+    return [f"{f.where}: {f.mention.what}" for f in tool.review.open]
+
+
+def _said_at(tool: ToolView, place: str) -> str:
+    """The text shown in the space under a box."""
+    _box, slot = tool.boxes()[place]
+    return unescape(" ".join(x.value for x in _inputs(slot) if isinstance(x, w.HTML)))
+
+
+def _button(tool: ToolView, place: str, name: str) -> w.Button:
+    _box, slot = tool.boxes()[place]
+    return next(x for x in _inputs(slot) if isinstance(x, w.Button) and x.description == name)
+
+
+def _reason_box(tool: ToolView, place: str) -> w.Text:
+    _box, slot = tool.boxes()[place]
+    return next(x for x in _inputs(slot) if isinstance(x, w.Text))
+
+
+ADMIN = "administrative.notes"
+
+
+def test_a_name_from_the_register_is_marked_at_its_box_and_summed_up_at_the_top(store):
     tool = view("meeting_record", store)
-    tool.controls["administrative.notes"].set("Nadia's case is stagnating; plan a home visit.")
+    tool.controls[ADMIN].set("Nadia's case is stagnating; plan a home visit.")
     tool.changed()
-    warning = tool.warnings.value
-    assert "Notes from discussion (Administrative)" in warning
-    assert "“Nadia”" in warning and "CM-2022-0417" in warning
-    tool.save()  # saving is never blocked
-    assert "look at the warning" in tool.status.value
-    saved = view("meeting_record", store).values()
-    assert saved["administrative"]["notes"] == "Nadia's case is stagnating; plan a home visit."
+    box, _slot = tool.boxes()[ADMIN]
+    assert "cm-flagged" in box._dom_classes and "#c62828" in box.layout.border
+    said = _said_at(tool, ADMIN)
+    assert "This box has what looks like a child's name, “Nadia”" in said
+    assert "CM-2022-0417" in said
+    assert "Notes from discussion (Administrative)" in tool.warnings.value
+    assert tool.widget.children.index(tool.warnings) < tool.widget.children.index(
+        tool.controls[ADMIN].widget
+    )  # at the top of the record, not under the long form
+    other, _slot = tool.boxes()["development.notes"]
+    assert "cm-flagged" not in other._dom_classes and not other.layout.border
+
+
+def test_saving_and_printing_are_refused_until_every_detail_has_a_choice(store):
+    tool = view("meeting_record", store)
+    tool.controls[ADMIN].set("Call the mother on +256 772 123456; her ID 12345678 is lost.")
+    tool.changed()
+    assert _open(tool) == [
+        "Notes from discussion (Administrative): a phone number",
+        "Notes from discussion (Administrative): an ID number",
+    ]
+    assert tool.save() is None
+    assert "Not saved" in tool.status.value and "2 identifying details" in tool.status.value
+    assert "Not saved" in tool.warnings.value and 'role="alert"' in tool.warnings.value
+    assert "Not saved" in _said_at(tool, ADMIN)
+    assert tool.records.all() == []  # nothing was written
+    assert tool.export() is None
+    assert "No HTML or PDF made" in tool.status.value and tool.links.value == ""
+
+
+def test_remove_takes_the_detail_out_and_keep_needs_a_reason_of_real_words(store):
+    tool = view("meeting_record", store)
+    tool.controls["meeting.date"].set("2024-06-12")
+    tool.controls[ADMIN].set("Call the mother on +256 772 123456; her ID 12345678 is lost.")
+    tool.changed()
+    _button(tool, ADMIN, "Remove it").click()  # the first detail: the phone number
+    assert tool.values()["administrative"]["notes"] == (
+        "Call the mother on [removed]; her ID 12345678 is lost."
+    )
+    assert "Removed a phone number" in _said_at(tool, ADMIN)
+    assert _open(tool) == ["Notes from discussion (Administrative): an ID number"]
+    _button(tool, ADMIN, "Keep anyway").click()
+    for reason in ("", "ok", "asdf asdf asdf", "qwer tyui zxcv", "because 0772123456 works"):
+        _reason_box(tool, ADMIN).value = reason
+        _button(tool, ADMIN, "Keep with this reason").click()
+        assert _open(tool), reason
+        assert "in a few words" in _said_at(tool, ADMIN) or "reason itself" in _said_at(tool, ADMIN)
+    reason = "The registration office needs it to issue a new card"
+    _reason_box(tool, ADMIN).value = reason
+    _button(tool, ADMIN, "Keep with this reason").click()
+    assert _open(tool) == []
+    box, _slot = tool.boxes()[ADMIN]
+    assert "cm-kept" in box._dom_classes and "cm-flagged" not in box._dom_classes
+    assert "Kept on purpose" in _said_at(tool, ADMIN) and reason in _said_at(tool, ADMIN)
+    assert tool.save()
+    saved = tool.records.get(tool.record_id)
+    assert saved["values"]["administrative"]["notes"].endswith("her ID 12345678 is lost.")
+    assert [(k["what"], k["text"], k["reason"]) for k in saved["kept"]] == [
+        ("an ID number", "ID 12345678", reason)
+    ]
+    html, pdf = tool.export()
+    assert "cases are named by their case code only" not in html.decode()
+    text = " ".join(pdf_text(pdf).split())
+    assert "Kept: an ID number in Notes from discussion (Administrative), because: " in text
+    assert reason in text and "+256" not in text
+    # Opened again, the choice holds: nothing to resolve, the reason still there.
+    again = view("meeting_record", store)
+    assert again.review is not None and again.review.ready
+    assert reason in _said_at(again, ADMIN)
+
+
+def test_a_name_removed_becomes_its_case_code_and_the_header_may_then_say_so(store):
+    tool = view("meeting_record", store)
+    tool.controls[ADMIN].set("Nadia's case is stagnating; Nadia needs a home visit.")
+    tool.changed()
+    assert len(tool.review.found) == 1 and tool.review.found[0].count == 2
+    _button(tool, ADMIN, "Remove it").click()
+    assert tool.values()["administrative"]["notes"] == (
+        "CM-2022-0417's case is stagnating; CM-2022-0417 needs a home visit."
+    )
+    assert tool.review.found == [] and tool.warnings.value == ""
+    box, _slot = tool.boxes()[ADMIN]
+    assert not box.layout.border and "cm-flagged" not in box._dom_classes
+    html, _pdf = tool.export()
+    assert "A group record: cases are named by their case code only" in html.decode()
+
+
+def test_changing_the_text_checks_again_and_a_kept_detail_stays_kept(store):
+    tool = view("meeting_record", store)
+    tool.controls[ADMIN].set("ID 12345678 is needed.")
+    tool.changed()
+    _button(tool, ADMIN, "Keep anyway").click()
+    _reason_box(tool, ADMIN).value = "The office needs the number to replace the card"
+    _button(tool, ADMIN, "Keep with this reason").click()
+    assert _open(tool) == []
+    tool.controls[ADMIN].set("ID 12345678 is needed. Her phone is 0772123456.")
+    tool.changed()
+    assert _open(tool) == ["Notes from discussion (Administrative): a phone number"]
+    assert tool.save() is None
+    tool.controls[ADMIN].set("Nothing identifying now.")
+    tool.changed()
+    assert tool.review.found == [] and tool.kept == {}
+    assert tool.save()
+    assert tool.records.get(tool.record_id)["kept"] == []
 
 
 def test_a_case_code_in_a_meeting_record_raises_no_warning(store):
     tool = view("meeting_record", store)
-    tool.controls["administrative.notes"].set("CM-2022-0417 is stagnating; plan a home visit.")
+    tool.controls[ADMIN].set("CM-2022-0417 is stagnating; plan a home visit.")
     tool.controls["actions.caseworkers"].set([{"what": "Visit CM-2023-0088", "who": "Samera"}])
     tool.changed()
-    assert tool.check_privacy() == []
+    assert tool.check_privacy().found == []
     assert tool.warnings.value == ""
 
 
-def test_a_name_in_an_action_row_is_warned_about_with_the_rows_number(store):
+def test_a_name_in_an_action_row_marks_that_rows_box(store):
     tool = view("meeting_record", store)
     tool.controls["actions.caseworkers"].set(
         [{"what": "Book the clinic", "who": "Samera"}, {"what": "Call Omar's mother"}]
     )
     tool.changed()
-    assert any(
-        w.startswith("Actions to be taken by Caseworkers, action 2") for w in tool.check_privacy()
-    )
+    assert _open(tool) == [
+        "Actions to be taken by Caseworkers, action 2: what looks like a child's name"
+    ]
+    place = "actions.caseworkers#2.what"
+    box, _slot = tool.boxes()[place]
+    assert box.value == "Call Omar's mother" and "cm-flagged" in box._dom_classes
+    _button(tool, place, "Remove it").click()
+    assert tool.values()["actions"]["caseworkers"][1]["what"] == "Call CM-2023-0088's mother"
+
+
+@pytest.mark.parametrize("tool_id", sorted(SEED_OF))
+def test_every_box_of_free_text_a_record_has_is_a_box_on_the_form(tool_id, store):
+    """The check's places (toolspec.texts) and the form's boxes name the same boxes."""
+    tool = view(tool_id, store)
+    for control in tool.controls.values():
+        if isinstance(control, ActionsControl):
+            control.set([{"what": "a", "who": "b", "by_when": "c"}] * 2)
+        elif isinstance(control, ChecklistControl):
+            for comment in control.comments.values():
+                comment.value = "a comment"
+        elif isinstance(control, TextControl):
+            control.set("some text")
+    places = {place for place, _where, _text in toolspec.texts(tool.spec, tool.values())}
+    assert places and places <= set(tool.boxes())
 
 
 def test_a_case_discussion_is_checked_only_when_held_in_group_supervision(store):
@@ -409,10 +553,39 @@ def test_a_case_discussion_is_checked_only_when_held_in_group_supervision(store)
     tool.controls["background.notes"].set("Nadia lives with her father.")
     tool.controls["details.setting"].set("Individual supervision")
     tool.changed()
-    assert tool.check_privacy() == []  # identifying details may be discussed one to one
+    assert tool.check_privacy() is None  # identifying details may be discussed one to one
+    assert tool.save()
     tool.controls["details.setting"].set("Group supervision")
     tool.changed()
-    assert "CM-2022-0417" in tool.check_privacy()[0]
+    assert "CM-2022-0417" in tool.check_privacy().found[0].said()
+    assert tool.save() is None
+
+
+def test_without_a_register_numbers_are_still_checked_and_the_header_says_names_were_not(
+    store, monkeypatch
+):
+    def unreadable(spec):
+        raise FileProblem("demo_register.json", ["this is not a code register file"])
+
+    monkeypatch.setattr(tools, "load_register", unreadable)
+    tool = view("meeting_record", store)
+    tool.controls[ADMIN].set("Nadia's father: 0772123456.")
+    tool.changed()
+    assert _open(tool) == ["Notes from discussion (Administrative): a phone number"]
+    assert "Names cannot be checked" in tool.warnings.value
+    _button(tool, ADMIN, "Remove it").click()
+    html, _pdf = tool.export()
+    page = html.decode()
+    assert "Names could not be checked against the code register" in page
+    assert "cases are named by their case code only" not in page
+
+
+def test_a_choice_menus_empty_answer_is_named_out_of_type_aheads_way():
+    tool = view("case_discussion", None)
+    menu = tool.controls["details.setting"].widget
+    assert menu.options[0] == ("— choose one —", None)
+    checklist = view("checklist", None).controls["review.items"]
+    assert checklist.case.options[0] == ("— choose a case file —", None)
 
 
 # -- the case file checklist ------------------------------------------------------------------
@@ -468,31 +641,6 @@ def test_the_checklist_can_be_filled_in_by_hand_without_a_case_file(store):
 
 
 # -- downloads --------------------------------------------------------------------------------
-def _pdf_text(pdf: bytes) -> str:
-    """The text drawn in a PDF made by fpdf2: glyph codes read back through the fonts'
-    ToUnicode maps (each font has its own; a string is read with the map that fits it)."""
-    streams = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            streams.append(zlib.decompress(raw))
-        except zlib.error:
-            streams.append(raw)
-    maps = [
-        {int(a, 16): chr(int(b, 16)) for a, b in re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]{4})>", s)}
-        for s in streams
-        if b"beginbfchar" in s
-    ]
-    lines = []
-    for stream in streams:
-        for match in re.finditer(rb"\(((?:\\.|[^\\)])*)\) Tj", stream, re.S):
-            raw = re.sub(rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r"}.get(m[1], m[1]), match[1])
-            codes = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
-            for cmap in maps:
-                if all(c in cmap for c in codes):
-                    lines.append("".join(cmap[c] for c in codes))
-    return "\n".join(lines)
-
-
 def test_the_downloads_hold_what_was_typed_as_html_and_pdf(store):
     tool = view("meeting_record", store)
     tool.controls["meeting.date"].set("2024-06-12")
@@ -506,7 +654,7 @@ def test_the_downloads_hold_what_was_typed_as_html_and_pdf(store):
     assert "Prepare the teach-back" in page and "Rami" in page and "19/06/2024" in page
     assert "Filled in by Amina Yusuf" in page and "12/06/2024" in page
     assert pdf.startswith(b"%PDF")
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert "Prepare the teach-back" in text and "Case Management Meeting Record" in text
     assert "Teach-back" in text
     links = tool.links.value
