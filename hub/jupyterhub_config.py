@@ -53,7 +53,8 @@ accounts.passage_dir(STATE)
 PRIVATE = STATE / "hub"  # the hub's own database, secrets and pid files: root only
 PRIVATE.mkdir(mode=0o700, exist_ok=True)
 PRIVATE.chmod(0o700)
-workshophub.prepare_exchange(EXCHANGE)
+if moved := workshophub.prepare_exchange(EXCHANGE):
+    print(f"The exchange's course folder was not root's: moved aside to {moved}", file=sys.stderr)
 workshophub.build_font_cache(STATE, sys.executable)
 TRAINEE_PYTHON = workshophub.trainee_python(STATE)
 

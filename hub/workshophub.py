@@ -131,14 +131,44 @@ class WorkshopSpawner(LocalProcessSpawner):
         return await super().start()
 
 
-def prepare_exchange(root: str | Path) -> None:
-    """The nbgrader exchange, root-owned with the sticky bit: nbgrader makes it writable by all,
-    and without the sticky bit a trainee could move the course's folder aside and put their
-    own in its place. (nbgrader keeps the sticky bit: it checks only the 0o777 bits.)"""
+COURSE_ID = "cm101"  # as hub/trainee/nbgrader_config.py
+# The course's folders in the exchange, as nbgrader's release commands make them: released
+# assignments readable by all, hand-ins writable but not listable, feedback reachable by name.
+EXCHANGE_FOLDERS = {"": 0o755, "outbound": 0o755, "inbound": 0o2733, "feedback": 0o711}
+
+
+def prepare_exchange(root: str | Path, course_id: str = COURSE_ID) -> Path | None:
+    """The nbgrader exchange, root-owned with the sticky bit (nbgrader makes it writable by all;
+    without the sticky bit a trainee could move the course's folder aside), and the course's
+    own folders in it, made now rather than at the first release: a trainee who made them
+    first could block releases or hand out their own notebooks. A course folder that is not
+    root's (or a link) is moved aside, root-only, and made anew. Returns where it was moved."""
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     os.chown(path, 0, 0)
     path.chmod(0o1777)
+    course = path / course_id
+    moved = None
+    if any(_not_roots(course / sub) for sub in EXCHANGE_FOLDERS):
+        moved = path / f".{course_id}-moved-aside-{os.urandom(4).hex()}"
+        os.rename(course, moved)
+        os.lchown(moved, 0, 0)
+        if not moved.is_symlink():
+            moved.chmod(0o700)
+    for sub, mode in EXCHANGE_FOLDERS.items():
+        folder = course / sub
+        folder.mkdir(exist_ok=True)
+        os.chown(folder, 0, 0)
+        folder.chmod(mode)
+    return moved
+
+
+def _not_roots(folder: Path) -> bool:
+    """True if something is at `folder` and it is not a real folder of root's."""
+    if not folder.exists() and not folder.is_symlink():
+        return False
+    info = folder.lstat()
+    return folder.is_symlink() or not folder.is_dir() or info.st_uid != 0
 
 
 def usable_by_others(python: str) -> bool:

@@ -1,0 +1,63 @@
+"""nbgrader exchange squatting (issue 17): the exchange is writable by all, so the course's
+folders are made, root's, when the hub starts; one a trainee made first is moved aside."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hub"))
+
+import workshophub
+
+pytestmark = [
+    pytest.mark.hub,
+    pytest.mark.skipif(os.geteuid() != 0, reason="the hub runs as root: it owns the exchange"),
+]
+NOBODY = 65534
+
+
+def modes(course: Path) -> dict[str, tuple[int, int]]:
+    return {
+        sub: (os.lstat(course / sub).st_uid, os.lstat(course / sub).st_mode & 0o7777)
+        for sub in workshophub.EXCHANGE_FOLDERS
+    }
+
+
+EXPECTED = {sub: (0, mode) for sub, mode in workshophub.EXCHANGE_FOLDERS.items()}
+
+
+def test_the_course_folders_are_roots_before_the_first_release(tmp_path):
+    exchange = tmp_path / "exchange"
+    assert workshophub.prepare_exchange(exchange) is None
+    assert os.stat(exchange).st_mode & 0o7777 == 0o1777
+    assert modes(exchange / "cm101") == EXPECTED
+
+
+def test_a_course_folder_a_trainee_made_first_is_moved_aside(tmp_path):
+    exchange = tmp_path / "exchange"
+    squat = exchange / "cm101" / "outbound" / "module1"
+    squat.mkdir(parents=True)
+    (squat / "module1.ipynb").write_text("{}")  # their own notebook, for everyone to fetch
+    for path in (exchange / "cm101", exchange / "cm101" / "outbound", squat):
+        os.chown(path, NOBODY, NOBODY)
+    moved = workshophub.prepare_exchange(exchange)
+    assert moved is not None and (moved / "outbound" / "module1" / "module1.ipynb").exists()
+    assert os.stat(moved).st_uid == 0 and os.stat(moved).st_mode & 0o777 == 0o700
+    assert modes(exchange / "cm101") == EXPECTED
+    assert not (exchange / "cm101" / "outbound" / "module1").exists()
+
+
+def test_a_link_in_place_of_the_course_folder_is_moved_aside(tmp_path):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (exchange / "cm101").symlink_to(elsewhere)
+    moved = workshophub.prepare_exchange(exchange)
+    assert moved is not None and moved.is_symlink()
+    assert not (exchange / "cm101").is_symlink() and modes(exchange / "cm101") == EXPECTED
+    assert list(elsewhere.iterdir()) == []  # nothing made through the link
