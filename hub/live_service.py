@@ -70,7 +70,7 @@ def view_html() -> str:
     from cmcourse.trainer.live import hub_folders, live_html, snapshot
 
     trainers = {hub_trainee_id(name) for name in workshopauth.trainers()}
-    return live_html(snapshot(hub_folders(progress_root()), exclude=trainers))
+    return live_html(snapshot(hub_folders(progress_root()), exclude=trainers, only_own=True))
 
 
 class LiveHandler(HubOAuthenticated, web.RequestHandler):

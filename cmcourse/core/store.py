@@ -115,30 +115,72 @@ class Attempt:
     first: dict[str, dict[str, Any]] = field(default_factory=dict)  # question -> first answer
 
 
+def _private_copy(path: Path) -> Path:
+    """A copy of a progress file and its write-ahead log in a new folder of this process's
+    own, read without following links and only from regular files."""
+    import stat
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="cm101-read-"))
+    try:
+        for suffix in ("", "-wal"):
+            fd = os.open(f"{path}{suffix}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as source:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise OSError(0, "not a regular file")
+                (folder / f"{path.name}{suffix}").write_bytes(source.read())
+    except OSError:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
 class ProgressReader:
     """One trainee's saved work, read only: opening it never creates, repairs, renames or
     sets aside anything (the trainer's side reads trainees' files with this)."""
 
+    _copy: Path | None = None  # a private copy read in place of the file (see below)
+
     def __init__(self, path: Path):
         self.path = path
         self.trainee_id = path.stem
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
             raise ProgressError(f"{path.name} is not a progress file; it was not read.")
         try:
-            # With no write-ahead log beside it no page has the file open: read it as
-            # immutable, so SQLite creates no -wal/-shm files in the trainee's folder.
-            quiet = "" if Path(f"{path}-wal").exists() else "&immutable=1"
-            self._conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{quiet}", uri=True, timeout=10)
+            opened = path
+            if os.path.lexists(f"{path}-wal"):
+                # A page has it open: read a private copy of the file and its write-ahead log,
+                # as SQLite would otherwise open (and write) the -shm file beside it, which in
+                # a trainee's own folder may be a link to anywhere (the hub reads as root).
+                self._copy = _private_copy(path)
+                opened = self._copy / path.name
+            # With no write-ahead log beside it, immutable: SQLite creates no file at all.
+            quiet = "" if self._copy else "&immutable=1"
+            self._conn = sqlite3.connect(f"{opened.as_uri()}?mode=ro{quiet}", uri=True, timeout=10)
             self._conn.execute("PRAGMA query_only = ON")
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
         except sqlite3.Error as exc:
+            self._discard_copy()
             raise ProgressError(
                 f"{path.name} could not be read ({exc}); it was left as it is."
             ) from None
+        except OSError as exc:
+            self._discard_copy()
+            raise ProgressError(f"{path.name} could not be read ({exc.strerror}).") from None
+
+    def _discard_copy(self) -> None:
+        if self._copy is not None:
+            import shutil
+
+            shutil.rmtree(self._copy, ignore_errors=True)
+            self._copy = None
 
     def close(self) -> None:
         self._conn.close()
+        self._discard_copy()
 
     @property
     def name(self) -> str | None:
@@ -146,7 +188,7 @@ class ProgressReader:
 
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return row[0] if row and isinstance(row[0], str) else None  # only what pages write
 
     @property
     def notice(self) -> str | None:
