@@ -466,8 +466,8 @@ class Finding:
     def said(self) -> str:
         """What was found, for a message at the box: 'an ID number, “ID 12345678”'."""
         times = f" ({self.count} times)" if self.count > 1 else ""
-        codes = self.mention.codes
-        on_register = f" (on the code register as {' or '.join(codes)})" if codes else ""
+        codes = self.mention.codes  # one code: "remove it" writes it, and says so
+        on_register = f" (on the code register as {' or '.join(codes)})" if len(codes) > 1 else ""
         return f"{self.mention.what}, “{self.mention.text}”{times}{on_register}"
 
 

@@ -64,7 +64,9 @@ Boxes = dict[str, tuple[w.Widget, w.Box]]  # place -> (the input, the space unde
 
 def _slot() -> w.VBox:
     """The space under a box for what the privacy check says about it (empty: no height)."""
-    return w.VBox(layout=w.Layout(width="100%", max_width="60em"))
+    slot = w.VBox(layout=w.Layout(width="100%", max_width="60em"))
+    slot.add_class("cm-field-check")
+    return slot
 
 
 # -- one control per kind of field -------------------------------------------------------
@@ -103,6 +105,7 @@ class TextControl(Control):
         self.box = box
         self.slot = _slot()
         self.widget = w.VBox([box, self.slot], layout=w.Layout(**FULL))
+        self.widget.add_class("cm-field")
         self.inputs = [box]
 
     def get(self) -> str:
@@ -130,11 +133,20 @@ class DateControl(Control):
             self.widget.value = None
 
 
+def _choose(menu: w.Dropdown, value: Any) -> None:
+    """Choose `value` on a menu whose first option is the empty choice; anything else it does
+    not offer chooses the empty choice, shown by its name (value None shows a blank menu)."""
+    if value is not None and value in [v for _l, v in menu.options]:
+        menu.value = value
+    else:
+        menu.index = 0
+
+
 class ChoiceControl(Control):
     def __init__(self, field: ToolField, label: str):
         self.widget = w.Dropdown(
             options=[(NOT_CHOSEN.format("one"), None)] + [(o, o) for o in field.choices],
-            value=None,
+            index=0,
             description=label,
             style=LABEL,
             layout=w.Layout(**WIDE),
@@ -142,7 +154,7 @@ class ChoiceControl(Control):
         self.inputs = [self.widget]
 
     def set(self, value: Any) -> None:
-        self.widget.value = value if value in [v for _l, v in self.widget.options] else None
+        _choose(self.widget, value)
 
 
 class NumberControl(Control):
@@ -268,7 +280,7 @@ class ChecklistControl(Control):
         self.case = w.Dropdown(
             options=[(NOT_CHOSEN.format("a case file"), None)]
             + [(c.label, c.key) for c in spec.cases],
-            value=None,
+            index=0,
             description="Case file to review:",
             style=LABEL,
             layout=w.Layout(**WIDE),
@@ -301,7 +313,7 @@ class ChecklistControl(Control):
                 key = (section, number)
                 self.answers[key] = w.Dropdown(
                     options=list(self.ANSWERS),
-                    value=None,
+                    index=0,
                     description=f"{section} {number}: Y/N/NA",
                     style=LABEL,
                     layout=w.Layout(**WIDE),
@@ -371,7 +383,7 @@ class ChecklistControl(Control):
         with self.view.quietly():
             for item in items:
                 key = (item.section, item.number)
-                self.answers[key].value = item.answer
+                _choose(self.answers[key], item.answer)
                 self.comments[key].value = item.reason
             facts = {
                 "case_code": case.file.code,
@@ -424,10 +436,10 @@ class ChecklistControl(Control):
             item = saved.get(key, {})
             if item.get("found"):
                 self.found[key] = (item["found"], item.get("reason") or "")
-            answer.value = item.get("answer") if item.get("answer") in ("Y", "N", "NA") else None
+            _choose(answer, item.get("answer"))
             self.comments[key].value = str(item.get("comment") or "")
         known = [c.key for c in self.spec.cases]
-        self.case.value = value.get("case") if value.get("case") in known else None
+        _choose(self.case, value.get("case") if value.get("case") in known else None)
         self.status.value = ""
 
 
@@ -760,8 +772,9 @@ class ToolView:
                 "</div>"
             )
             return [note, _buttons(remove, change)]
-        instead = (
-            f"the case code {escape(finding.mention.replacement)}"
+        instead = (  # a case code is not broken at its hyphens
+            f'the case code <span style="white-space: nowrap">'
+            f"{escape(finding.mention.replacement)}</span>"
             if finding.mention.kind == "name" and finding.mention.codes
             else f"“{escape(finding.mention.replacement)}”"
         )

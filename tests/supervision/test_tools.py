@@ -557,7 +557,7 @@ def test_a_case_discussion_is_checked_only_when_held_in_group_supervision(store)
     assert tool.save()
     tool.controls["details.setting"].set("Group supervision")
     tool.changed()
-    assert "CM-2022-0417" in tool.check_privacy().found[0].said()
+    assert tool.check_privacy().found[0].mention.codes == ("CM-2022-0417",)
     assert tool.save() is None
 
 
