@@ -293,16 +293,6 @@ def privacy_review(
     return review(found, kept, names_checked=register is not None)
 
 
-def privacy_warnings(
-    spec: ToolSpec, values: dict[str, Any], register: CodeRegister | None
-) -> list[str]:
-    """One plain sentence per case-identifying detail in a group record, naming the box."""
-    checked = privacy_review(spec, values, register)
-    if checked is None:
-        return []
-    return [f"{f.where}: {f.mention.advice()}" for f in checked.found]
-
-
 # -- printing -----------------------------------------------------------------------------
 def _points_text(points: list[Point], depth: int = 0) -> list[str]:
     lines = []
