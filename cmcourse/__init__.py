@@ -29,6 +29,7 @@ _WHERE = {
     "your_file": "cmcourse.casestudy.nadia",
     "reference_forms": "cmcourse.casestudy.nadia",
     "whole_file": "cmcourse.casestudy.nadia",
+    "case_study_file": "cmcourse.casestudy.nadia",
     "feedback": "cmcourse.casestudy.nadia",
     "plan_editor": "cmcourse.casestudy.planeditor",
     "show_case": "cmcourse.casestudy.caseview",
@@ -49,6 +50,7 @@ _WHERE = {
 }
 __all__ = [
     "budget_checklist",
+    "case_study_file",
     "checklist_html",
     "classlist_page",
     "course_app",
@@ -84,7 +86,13 @@ if TYPE_CHECKING:
         show_case,
         summary_html,
     )
-    from cmcourse.casestudy.nadia import feedback, reference_forms, whole_file, your_file
+    from cmcourse.casestudy.nadia import (
+        case_study_file,
+        feedback,
+        reference_forms,
+        whole_file,
+        your_file,
+    )
     from cmcourse.casestudy.planeditor import plan_editor
     from cmcourse.core.page import BrokenPage, CoursePage, course_map, course_page
     from cmcourse.core.paths import nadia_case

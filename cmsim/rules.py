@@ -91,7 +91,7 @@ def consent_before_registration(file: CaseFile, form: RegistrationForm) -> Refus
         todo="Explain case management and confidentiality, then complete the consent & assent "
         "form with the child and, separately, the caregiver. A supervisor may authorise only if "
         "the child has no parent/guardian and is too young, or is in imminent danger.",
-        source="Consent & assent form, 003 §1.A",
+        source="Consent & assent form (1.A), Nadia case study",
     )
 
 
@@ -105,7 +105,7 @@ def eligible(form: RegistrationForm) -> Refusal | None:
         happened="the form says the case does not meet them.",
         todo="Do not open a case: refer the child to the agency or single service that fits "
         "(for example GBV case management).",
-        source="004 §3.1; 003 step 1 discussion",
+        source="CM 101 e-course, 3.1; Nadia case study, step 1 discussion",
     )
 
 
@@ -126,7 +126,7 @@ def assessment_approved(file: CaseFile, sop: SOP, doing: str) -> Refusal | None:
             expected=f"Before you {doing}, the child's needs must be assessed.",
             happened=f"{when}.",
             todo="Complete the assessment form with the child and family first.",
-            source="Case plan overview, 003 §3.A",
+            source="Case plan overview (3.A), Nadia case study",
         )
     current = file.assessments[-1]
     review = current.supervisor_review
@@ -138,7 +138,7 @@ def assessment_approved(file: CaseFile, sop: SOP, doing: str) -> Refusal | None:
             f"approved by your supervisor before you {doing}.",
             happened=f"the assessment of {fmt(current.completion_date)} {state}.",
             todo="Ask your supervisor to review the assessment (and make any amendments asked).",
-            source="Assessment form, supervisor review, 003 §2.A",
+            source="Assessment form (2.A), supervisor review, Nadia case study",
         )
     return None
 
@@ -156,7 +156,7 @@ def plan_approved(file: CaseFile, doing: str) -> Refusal | None:
             expected=f"Before you {doing}, a case plan must be agreed with the child and family.",
             happened=f"{happened}.",
             todo="Develop (or revise) the case plan with the child and caregiver.",
-            source="004 §3.3-3.4",
+            source="CM 101 e-course, 3.3-3.4",
         )
     review = file.plans[-1].supervisor_review
     if not (review and review.approved):
@@ -166,7 +166,7 @@ def plan_approved(file: CaseFile, doing: str) -> Refusal | None:
             expected=f"The case plan must be approved by your supervisor before you {doing}.",
             happened=f"the plan of {fmt(file.plans[-1].date_agreed)} {state}.",
             todo="Ask your supervisor to review and approve the plan.",
-            source="Case plan overview, 003 §3.A",
+            source="Case plan overview (3.A), Nadia case study",
         )
     return None
 
@@ -221,7 +221,7 @@ def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
             f"({form.consent_not_given_why}).",
             todo="Do not send the referral. Discuss it again with the child and caregiver; share "
             "without consent only if someone is in danger of significant harm, and tell them.",
-            source="Referral form, 003",
+            source="Referral form, Nadia case study",
         )
     if not missing:
         return None
@@ -241,7 +241,7 @@ def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
             ),
             todo=f"Ask {who} for consent: complete a consent form with {who} as the person "
             f"giving consent and {_service_names(missing)} ticked, then refer.",
-            source="Consent & assent form part 3 and referral form, 003 §1.A",
+            source="Consent & assent form (1.A) part 3 and referral form, Nadia case study",
         )
     ticked = sorted({str(s) for c in file.consents for s in c.services})
     return Refusal(
@@ -251,7 +251,7 @@ def consent_for_referral(file: CaseFile, form: ReferralForm) -> Refusal | None:
         f"(it covers: {', '.join(ticked) or 'no service'}).",
         todo="Ask the child and caregiver whether they agree to share information for this "
         "service and update the consent form before referring.",
-        source="Consent & assent form part 3, 003 §1.A",
+        source="Consent & assent form (1.A) part 3, Nadia case study",
     )
 
 
@@ -264,7 +264,7 @@ def phone_only_high_risk(file: CaseFile, form: ReferralForm) -> Refusal | None:
         "email, a sealed envelope in person or the digital case management system.",
         happened=f"this case is {file.risk.value.lower() if file.risk else 'not'} risk.",
         todo="Choose one of the written channels.",
-        source="Referral form, 003",
+        source="Referral form, Nadia case study",
     )
 
 
@@ -280,7 +280,7 @@ def referral_on_file_for(file: CaseFile, form: ServicesProvidedForm) -> Refusal 
         expected="A service provided through a referral matches a referral form on the file.",
         happened=f"no referral is recorded for: {_service_names(missing)}.",
         todo="Record the referral form first (with consent for that service).",
-        source="Services provided and referral forms, 003 §4.A",
+        source="Services provided form (4.A) and referral form, Nadia case study",
     )
 
 
@@ -296,7 +296,7 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
             + (" (the supervisor did not approve)" if approval else "")
             + ".",
             todo="Discuss readiness for closure with your supervisor and record their approval.",
-            source="Case closure form, 003 §6.A; 004 §3.6",
+            source="Case closure form (6.A), Nadia case study; CM 101 e-course, 3.6",
         )
     if form.reason is ClosureReason.GOAL_MET and not file.plans:
         return Refusal(
@@ -320,7 +320,7 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
                 ),
                 todo="Record the date of birth (estimated if need be: 01 January of the year) or "
                 "choose the reason that applies; before 18, plan the transition with the child.",
-                source="Case closure form, 003 §6.A; 004 §3.6",
+                source="Case closure form (6.A), Nadia case study; CM 101 e-course, 3.6",
             )
     if form.reason is ClosureReason.NOT_CONTACTABLE:
         last = max(
@@ -338,7 +338,7 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
                 f"is too early (earliest {fmt(earliest)}).",
                 todo="Keep trying to reach the child through the family, community and "
                 "services until then.",
-                source="Case closure form, 003 §6.A",
+                source="Case closure form (6.A), Nadia case study",
             )
     if sop.file_retention_years is None:  # the agency's protocol or the law: nothing to check
         return None
@@ -351,7 +351,7 @@ def closure_allowed(file: CaseFile, sop: SOP, form: ClosureForm) -> Refusal | No
             happened=f"the form says until {fmt(form.stored_until)}.",
             todo="Store the file safely until the date the SOP sets; closure does not mean "
             "erasing documentation.",
-            source="004 §2.5.2; 003 step 6 discussion",
+            source="CM 101 e-course, 2.5.2; Nadia case study, step 6 discussion",
         )
     return None
 
@@ -366,7 +366,7 @@ def transfer_allowed(file: CaseFile) -> Refusal | None:
         happened="no consent form on file ticks 'Case Transfer'.",
         todo="Explain why the case is being transferred and obtain consent first; meanwhile "
         "describe the case to the new provider without personal information.",
-        source="003 step 4 discussion; consent & assent form",
+        source="Nadia case study, step 4 discussion; consent & assent form (1.A)",
     )
 
 

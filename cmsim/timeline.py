@@ -90,16 +90,26 @@ def case_end(file: CaseFile) -> dt.date | None:
     return None
 
 
+def judged_on(file: CaseFile) -> dt.date:
+    """The day a file is read on when no day is given: the last day anything was recorded on
+    it. A supervisor opening the file then sees what was due by that day; what falls due later
+    (the visit within 3 months after closure) is not yet due, not missed."""
+    return max((e.on for e in file.log), default=file.identified_on)
+
+
 def _first_on_or_after(days: list[dt.date], start: dt.date) -> dt.date | None:
     later = [d for d in days if d >= start]
     return min(later) if later else None
 
 
 def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
-    """Every deadline of the case up to `as_of`, in date order."""
+    """Every deadline of the case up to `as_of`, in date order. Once the case has ended, only
+    the rules for after its end fall due: the visit after closure and the feedback; follow-ups
+    and reviews stop with the case."""
     items: list[Deadline] = []
     reg = file.registration
     end = case_end(file)
+    ended = end if end and end <= as_of else None  # the case had ended by `as_of`
     horizon = min(as_of, end) if end else as_of
 
     if reg:
@@ -166,9 +176,9 @@ def deadlines(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:
     if sop.follow_up_from == "initial assessment" and reg:
         follow_from = reg.date_of_interview  # the registration form holds the initial assessment
     if follow_from:
-        items += _follow_up_deadlines(file, sop, follow_from, horizon, as_of)
+        items += _follow_up_deadlines(file, sop, follow_from, horizon, as_of, ended)
     if begun:
-        items += _review_deadlines(file, sop, begun, horizon, as_of)
+        items += _review_deadlines(file, sop, begun, horizon, as_of, ended)
 
     for referral in file.referrals:
         period = sop.referral_response[referral.priority]
@@ -287,21 +297,27 @@ def _follow_up_periods(
 
 
 def _follow_up_deadlines(
-    file: CaseFile, sop: SOP, start: dt.date, horizon: dt.date, as_of: dt.date
+    file: CaseFile,
+    sop: SOP,
+    start: dt.date,
+    horizon: dt.date,
+    as_of: dt.date,
+    ended: dt.date | None,
 ) -> list[Deadline]:
     """Follow-ups counted window by window, at the frequency in force (`_follow_up_periods`).
 
-    A window cut short by a change of frequency or by closure is not judged."""
+    A window cut short by a change of frequency or by the end of the case is not judged and
+    not shown: only the window running on `as_of` of a case still open is (not yet due)."""
     visits = sorted(f.date for f in file.follow_ups)
     items = []
-    for a, b, freq, rule in _follow_up_periods(file, sop, start, horizon + dt.timedelta(1)):
+    stop = horizon + dt.timedelta(1)
+    for a, b, freq, rule in _follow_up_periods(file, sop, start, stop):
         window_start = a
         while True:
             window_end = freq.every.after(window_start)  # exclusive
             complete = window_end <= b
-            if not complete and window_end <= as_of:
-                break
-            if window_start >= b:
+            running = b == stop and ended is None  # the window the case is in on `as_of`
+            if window_start >= b or (not complete and not running):
                 break
             inside = [v for v in visits if window_start <= v < min(window_end, b)]
             last_day = window_end - dt.timedelta(1)
@@ -330,10 +346,16 @@ def _follow_up_deadlines(
 
 
 def _review_deadlines(
-    file: CaseFile, sop: SOP, start: dt.date, horizon: dt.date, as_of: dt.date
+    file: CaseFile,
+    sop: SOP,
+    start: dt.date,
+    horizon: dt.date,
+    as_of: dt.date,
+    ended: dt.date | None,
 ) -> list[Deadline]:
     """Reviews: the first within the period of the risk level in force after implementation
-    starts, each next one within the period of the risk level at the previous review."""
+    starts, each next one within the period of the risk level at the previous review; none
+    falls due after the case ended."""
     items = []
     anchor = start
     for review in [*sorted(file.reviews, key=lambda r: r.date), None]:
@@ -345,7 +367,7 @@ def _review_deadlines(
         period = sop.review[level]
         due = period.after(anchor)
         done = review.date if review else None
-        if review is None and end_before(due, horizon, as_of):
+        if review is None and ended and due > ended:
             break  # the case ended before the next review fell due
         items.append(
             Deadline(
@@ -362,11 +384,6 @@ def _review_deadlines(
             break
         anchor = review.date
     return items
-
-
-def end_before(due: dt.date, horizon: dt.date, as_of: dt.date) -> bool:
-    """True when the case ended (horizon before as_of) before the date fell due."""
-    return horizon < as_of and due > horizon
 
 
 def overdue(file: CaseFile, sop: SOP, as_of: dt.date) -> list[Deadline]:

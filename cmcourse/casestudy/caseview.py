@@ -14,7 +14,7 @@ from cmsim.case import Case
 from cmsim.checklist import evaluate
 from cmsim.dates import fmt
 from cmsim.summary import summarise
-from cmsim.timeline import deadlines
+from cmsim.timeline import Deadline, deadlines, judged_on
 
 STATUS_WORDS = {
     "met": "on time",
@@ -56,7 +56,10 @@ def log_html(case: Case) -> str:
     )
 
 
-def checklist_html(case: Case, as_of: dt.date) -> str:
+def checklist_html(case: Case, as_of: dt.date | None = None) -> str:
+    """The supervisor's case file checklist on this file, read on `as_of` (by default the
+    last day anything was recorded on it)."""
+    day = as_of or judged_on(case.file)
     rows = [
         [
             escape(f"{i.section} {i.number}"),
@@ -64,17 +67,19 @@ def checklist_html(case: Case, as_of: dt.date) -> str:
             f'<span class="cm-{i.answer}">{i.answer}</span>',
             escape(i.reason),
         ]
-        for i in evaluate(case.file, case.sop, as_of)
+        for i in evaluate(case.file, case.sop, day)
     ]
     return table_html(
-        f"Case file checklist (as of {fmt(as_of)})",
+        f"Case file checklist (as of {fmt(day)})",
         ["Item", "Checklist question", "Y/N/NA", "Why"],
         rows,
         raw=True,
     )
 
 
-def deadlines_html(case: Case, as_of: dt.date) -> str:
+def deadlines_table(due: list[Deadline], sop_name: str, as_of: dt.date) -> str:
+    """Deadlines as a table: the one the page shows and the one describing the timeline chart
+    are this table, from the same list (cmsim.timeline.deadlines)."""
     rows = [
         [
             escape(d.what),
@@ -83,14 +88,21 @@ def deadlines_html(case: Case, as_of: dt.date) -> str:
             f'<span class="cm-{d.status}">{STATUS_WORDS[d.status]}</span>',
             escape(d.rule),
         ]
-        for d in deadlines(case.file, case.sop, as_of)
+        for d in due
     ]
     return table_html(
-        f"Deadlines under {case.sop.name}",
+        f"Deadlines under {sop_name}, as of {fmt(as_of)}",
         ["What", "Due", "Done", "Result", "Rule"],
         rows,
         raw=True,
     )
+
+
+def deadlines_html(case: Case, as_of: dt.date | None = None) -> str:
+    """Every deadline of the case read on `as_of` (by default the last day anything was
+    recorded on the file, as its timeline chart reads it)."""
+    day = as_of or judged_on(case.file)
+    return deadlines_table(deadlines(case.file, case.sop, day), case.sop.name, day)
 
 
 def show_case(script: str, as_of: str) -> None:

@@ -35,6 +35,7 @@ class PlanEditor:
         self.box = w.VBox()
         self.widget = w.VBox(
             [
+                w.HTML(f'<span id="q-{casework.PLAN_RECORD}"></span>'),  # a refusal links here
                 self.box,
                 w.HBox([self._button("Add an action", self._add),
                         self._button("Save my plan", self._save, "primary")]),
@@ -88,7 +89,7 @@ class PlanEditor:
                                  tip=f"Remove action {number}"),
                 ]
             )  # fmt: skip
-            heading = w.HTML(f"<h4>Priority {number}</h4>")
+            heading = w.HTML(f"<h3>Priority {number}</h3>")  # under the page's h2
             blocks.append(w.VBox([heading, *controls.values(), moves], layout=w.Layout(
                 border="1px solid #ccc", padding="0.3em 0.8em", margin="0.3em 0")))  # fmt: skip
         self.box.children = blocks

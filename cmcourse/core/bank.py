@@ -80,6 +80,14 @@ class Feedback(BaseModel):
     messages: list[str]
 
 
+def _ids(options: Iterable[Any]) -> str:
+    """Options by their letters: "a, c and f"."""
+    ids = [o.id for o in options]
+    if len(ids) < 2:
+        return ids[0] if ids else "nothing"
+    return ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
 def _listed(entries: Iterable[tuple[str, str]]) -> str:
     """Ids and their texts as an nbgrader assignment lists them: - `"a"`: the text."""
     return "\n".join(f'- `"{key}"`: {text}' for key, text in entries)
@@ -205,11 +213,15 @@ class MultipleChoice(_Question):
         unknown = chosen - {o.id for o in self.options}
         if unknown:
             raise KeyError(", ".join(sorted(unknown)))
-        messages = [f"{o.id}. {o.feedback}" for o in self.options if o.id in chosen]
+        # Said as the trainee ticked them: each box they ticked, then those they did not tick
+        # and the answer needs, each named so (an option's feedback is about the option: what
+        # the case's form says of it, never whether the trainee ticked it).
+        ticked = [o for o in self.options if o.id in chosen]
         missed = [o for o in self.options if o.id in self.answer and o.id not in chosen]
+        messages = [f"{o.id}. {o.text} (you ticked it): {o.feedback}" for o in ticked]
         if missed:
-            messages.append("You also needed: " + ", ".join(o.id for o in missed) + ".")
-            messages += [f"{o.id}. {o.feedback}" for o in missed]
+            messages.append(f"Not ticked by you, and needed: {_ids(missed)}.")
+            messages += [f"{o.id}. {o.text} (you did not tick it): {o.feedback}" for o in missed]
         return self._scored(self._is_right(chosen), messages)
 
     def assignment_help(self) -> str:

@@ -78,8 +78,11 @@ class QuestionView:
         )
         self.controls = self.build()
         self.button.on_click(safe(self._show)(self._check))
+        # Its id is the question's anchor: a case study's refusal links back to the decision.
         prompt = w.HTML(
-            f'<p class="cm-prompt"><strong>{escape(question.prompt)}</strong></p>', layout=full()
+            f'<p class="cm-prompt" id="q-{escape(question.id)}"><strong>'
+            f"{escape(question.prompt)}</strong></p>",
+            layout=full(),
         )
         self.widget = w.VBox([prompt, *self.controls, self.button, self.feedback], layout=full())
         self.widget.add_class("cm-question")
@@ -353,7 +356,8 @@ class ReflectionView:
         self.button.on_click(handler)
         self.text.observe(lambda change: handler(), names="value")
         prompt = w.HTML(
-            f'<p class="cm-prompt"><strong>Reflection: {escape(reflection.prompt)}</strong></p>',
+            f'<p class="cm-prompt" id="q-{escape(reflection.id)}"><strong>Reflection: '
+            f"{escape(reflection.prompt)}</strong></p>",
             layout=full(),
         )
         self.widget = w.VBox(

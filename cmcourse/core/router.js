@@ -38,6 +38,21 @@ function render({ model, el }) {
     banner.hidden = true;
   };
 
+  // A place on a page (#q-<question>: a case study's refusal links back to the decision it
+  // comes from): scrolled to and focused, so a screen reader reads it out. A page still being
+  // drawn may not hold it yet: it is looked for a few seconds.
+  let wanted = "";
+  const goTo = (hash, tries = 30) => {
+    const place = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!place) {
+      if (tries > 0) window.setTimeout(() => goTo(hash, tries - 1), 100);
+      return;
+    }
+    place.setAttribute("tabindex", "-1");
+    place.scrollIntoView({ block: "start" });
+    place.focus({ preventScroll: true });
+  };
+
   // A click on a link to a page of the course: open it here instead of loading a new page.
   const onClick = (event) => {
     if (event.defaultPrevented || event.button !== 0) return;
@@ -47,7 +62,13 @@ function render({ model, el }) {
     const url = new URL(link.href, window.location.href);
     if (url.origin !== here.origin || url.pathname !== here.pathname) return;
     event.preventDefault();
+    const now = new URL(window.location.href);
+    if (url.hash && pageOf(url) === pageOf(now)) {
+      goTo(url.hash); // a place on this page: no page turn
+      return;
+    }
     if (!banner.hidden) return; // no kernel to ask: the banner says what to do
+    wanted = url.hash;
     document.body.classList.add("cm-turning");
     model.send({ open: pageOf(url), how: "push" });
   };
@@ -64,10 +85,16 @@ function render({ model, el }) {
       window.location.assign(msg.leave); // the session ended: the sign-in page says why
       return;
     }
-    if (msg.failed) document.body.classList.remove("cm-turning");
+    if (msg.failed) {
+      document.body.classList.remove("cm-turning");
+      wanted = "";
+    }
     if (!msg.shown) return;
     const { page, title, how, address } = msg.shown;
     const url = new URL(address, window.location.href);
+    const hash = how === "push" ? wanted : how === "first" ? window.location.hash : "";
+    wanted = "";
+    url.hash = hash;
     if (how === "push" && url.href !== window.location.href) {
       window.history.pushState({ page }, "", url);
     } else if (how !== "pop") {
@@ -84,6 +111,7 @@ function render({ model, el }) {
       }
       live.textContent = title;
     }
+    if (hash) goTo(hash);
   });
 
   // A shared device: signed out after a while without the trainee's hand on it.

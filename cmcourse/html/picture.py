@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 from io import BytesIO
 
@@ -29,18 +30,37 @@ def png(fig: Figure, dpi: int = DPI, palette: int | None = None) -> bytes:
 
 
 def picture_html(
-    fig: Figure, key: str, alt: str, caption: str, description: str, palette: int | None = None
+    fig: Figure,
+    key: str,
+    alt: str,
+    caption: str,
+    description: str,
+    palette: int | None = None,
+    min_width_em: float | None = None,
 ) -> str:
-    """A figure as an accessible picture: alt text, caption, and a text description to open."""
+    """A figure as an accessible picture: alt text, caption, and a text description to open.
+    With `min_width_em` the picture is never drawn narrower (a chart whose labels would be
+    too small to read on a phone): a narrower screen scrolls it sideways instead."""
     data = base64.b64encode(png(fig, palette=palette)).decode()
     width_em = round(fig.get_figwidth() * 72 / FONT, 1)  # body-sized text at full width
-    desc_id = f"cm-figure-{key}-description"
-    return (
-        f'<figure class="cm-figure" style="margin: 1em 0; max-width: {width_em}em">'
+    # An id is one word: aria-describedby reads a space as the start of another id, and a key
+    # such as "timeline-CM-2022-0417-Your copy of" linked the picture to no description.
+    desc_id = f"cm-figure-{re.sub(r'[^A-Za-z0-9_-]+', '-', key)}-description"
+    least = f"min-width: {min_width_em}em; " if min_width_em else ""
+    image = (
         f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" '
         f'aria-describedby="{desc_id}" '
-        'style="display: block; width: 100%; max-width: 100%; height: auto; '
+        f'style="display: block; width: 100%; max-width: 100%; {least}height: auto; '
         'border: 1px solid #ccc">'
+    )
+    if min_width_em:  # its own scroll box, focusable so a keyboard can scroll it too
+        image = (
+            f'<div tabindex="0" role="group" aria-label="{escape(caption)} (scrolls sideways)" '
+            f'style="overflow-x: auto">{image}</div>'
+        )
+    return (
+        f'<figure class="cm-figure" style="margin: 1em 0; max-width: {width_em}em">'
+        f"{image}"
         f'<figcaption style="font-size: 1em; margin-top: 0.4em"><strong>Figure.</strong> '
         f"{escape(caption)}"
         '<details style="margin-top: 0.4em"><summary style="cursor: pointer; '

@@ -5,25 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from nadia_attempts import attempt_with, steps_done
 
 from cmcourse.casestudy import casework
 from cmcourse.casestudy.casefigures import feedback_chart, timeline
 from cmcourse.casestudy.nadia import step_html, whole_file_html
 from cmcourse.core.bank import Reflection, check, right_answer
-from cmcourse.core.store import Attempt, ProgressStore
+from cmcourse.core.store import ProgressStore
 from cmcourse.html.printable import to_html, to_pdf, to_pdf_apart
 
 DECISIONS = [d for d in casework.decisions() if not isinstance(d, Reflection)]
-
-
-def attempt_with(answers: dict[str, object], reflections: dict[str, str] | None = None):
-    return Attempt(
-        number=1,
-        answers={k: {"answer": v} for k, v in answers.items()},
-        tries={},
-        reflections=reflections or {},
-        pages=[],
-    )
 
 
 def right_answers() -> dict[str, object]:
@@ -143,12 +134,12 @@ def test_the_step_panel_names_the_differences_and_why_they_matter():
     assert "<td>Right." not in html  # the reason is given, not the verdict
 
 
-def test_the_whole_file_page_has_timelines_checklists_and_printable_forms():
-    html = whole_file_html(attempt_with(right_answers()), "Amina Yusuf")
-    assert html.count('<img src="data:image/png;base64,') == 2
+def test_the_whole_file_page_has_a_timeline_the_checklists_and_printable_forms():
+    html = whole_file_html(steps_done(), "Amina Yusuf")
+    assert html.count('<img src="data:image/png;base64,') == 1
     assert "nadia-case-file.pdf" in html and "nadia-case-file.html" in html
-    assert "case file checklist on your file and on the seed" in html
-    assert len(re.findall(r'alt="Timeline of case', html)) == 2
+    assert "case file checklist on your file and on the case study" in html
+    assert len(re.findall(r'alt="Timeline of case', html)) == 1
 
 
 def test_the_printable_file_holds_every_form_as_html_and_pdf():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from nadia_attempts import SignedInPage, steps_done
 
 from cmcourse.casestudy import casework, nadia
 from cmcourse.html.paperform import BOX, Table, parse
@@ -153,7 +154,7 @@ def test_the_paper_assessment_referral_and_follow_up_agree_with_their_data():
 def test_a_missing_paper_form_is_said_kindly(monkeypatch, tmp_path: Path):
     shown = []
     monkeypatch.setattr(nadia, "PAPER", tmp_path)
-    monkeypatch.setattr(nadia, "display", lambda part: shown.append(part.data))
-    nadia.reference_forms("1")
-    (message,) = shown
-    assert "Something went wrong on this page" in message and "Traceback" not in message
+    monkeypatch.setattr(nadia, "display", shown.append)
+    nadia.reference_forms(SignedInPage(steps_done("1")), "1")
+    (box,) = shown
+    assert "Something went wrong on this page" in box.value and "Traceback" not in box.value
