@@ -323,11 +323,19 @@ def _assessment(file: CaseFile, sop: SOP, as_of: dt.date) -> Answers:
     days = (first_assessment.completion_date - reg.date_of_interview).days
     general_ok = days <= sop.checklist_assessment_within.days
     sop_deadline = next(
-        d for d in deadlines(file, sop, as_of) if d.kind is DeadlineKind.COMPREHENSIVE_ASSESSMENT
+        (d for d in deadlines(file, sop, as_of) if d.kind is DeadlineKind.COMPREHENSIVE_ASSESSMENT),
+        None,  # registered at no risk: the SOP sets the assessment no time of its own
     )
     done = f"Completed {fmt(first_assessment.completion_date)}, {days} day(s) after registration"
-    if sop_deadline.status == "met" and general_ok:
-        first: tuple[Answer, str] = ("Y", f"{done}; within the SOP timeline ({sop_deadline.rule}).")
+    if sop_deadline is None:
+        first: tuple[Answer, str] = (
+            ("Y" if general_ok else "N"),
+            f"{done} ({'within' if general_ok else 'more than'} "
+            f"{sop.checklist_assessment_within}; registered at no risk, so the SOP sets no time "
+            "of its own).",
+        )
+    elif sop_deadline.status == "met" and general_ok:
+        first = ("Y", f"{done}; within the SOP timeline ({sop_deadline.rule}).")
     elif general_ok:
         first = (
             "N",

@@ -149,8 +149,9 @@ def timeline_chart(case: Case, as_of: dt.date, title: str) -> TimelineChart:
     due = deadlines(case.file, case.sop, as_of)
     marks = timeline_marks(case, due)
     days = [m.day for m in marks] + [as_of]
-    start, end = min(days), max(days)
-    span = max((end - start).days, 14)
+    start = min(days)
+    end = max([*days, start + dt.timedelta(14)])  # a fortnight at least: dates to read
+    span = (end - start).days
     lanes = [lane for lane in LANES if any(m.lane == lane for m in marks)]
     fig = Figure(figsize=(10, 1.3 + 0.72 * len(lanes)), layout="constrained")
     FigureCanvasAgg(fig)  # measures the labels' text, so they can be set apart

@@ -509,22 +509,24 @@ def compare(
     until the question has given it (`attempt`)."""
     same: list[str] = []
     differ: list[Difference] = []
+    missing = [t for t, f in STEP_FORMS[step] if form_in(outcome.case.file, f) is None]
+    if missing:  # the forms the file did not reach, in one row: the reason is the same
+        differ.append(
+            Difference(
+                "\n".join(missing),
+                "(the whole form)",
+                "not in your file",
+                "filled in",
+                "Your file stopped before this form: the message above says which rule and which "
+                "answer to change."
+                if outcome.stop
+                else "",
+            )
+        )
     for title, form in STEP_FORMS[step]:
         yours = form_in(outcome.case.file, form)
         reference = form_in(reference_case().file, form)
         if yours is None:
-            differ.append(
-                Difference(
-                    title,
-                    "(the whole form)",
-                    "not in your file",
-                    "filled in",
-                    "Your file stopped before this form: the message above says which rule "
-                    "and which answer to change."
-                    if outcome.stop
-                    else "",
-                )
-            )
             continue
         mine, theirs = _flat(yours), _flat(reference)
         changed = [k for k in theirs if mine.get(k) != theirs[k]]
@@ -534,7 +536,7 @@ def compare(
             groups.setdefault(item.id if item else key.split(".")[0], []).append(key)
         for name, keys in groups.items():
             item = _filled_by(form, keys[0])
-            held = item is not None and item.type == "computed" and attempt is not None
+            held = getattr(item, "type", "") == "computed" and attempt is not None
             held = held and not answered(item, attempt)  # type: ignore[arg-type]
             differ.append(
                 Difference(

@@ -37,6 +37,18 @@ OK = "#1b5e20"
 BAD = "#b71c1c"
 LINK = "color: #0b4f8a; text-decoration: underline"
 ALERT = f"border-left: 5px solid {BAD}; padding: 0.4em 0.8em; background: #fdecea"
+# A widget's HTML is in the widgets' small print: the case study's parts read in the lesson's.
+READ = "font-size: var(--jp-content-font-size1, 14px); line-height: 1.5"
+
+
+def readable(html: str) -> str:
+    """HTML for a widget, in the lesson's size of text."""
+    return f'<div style="{READ}">{html}</div>'
+
+
+def _cell(text: str) -> str:
+    """A table cell's text, escaped, its lines kept apart."""
+    return "<br>".join(escape(line) for line in text.split("\n"))
 
 
 # -- the trainee's file on a step's page ------------------------------------------------------
@@ -82,8 +94,8 @@ def _outcome_html(outcome: casework.Outcome, here: str) -> str:
         at = casework.FORM_TITLES.get(stop.form or "", "")
         return (
             f'<div role="alert" class="cm-refusal" style="{ALERT}"><p><strong>Your file stops '
-            f"here, at step {escape(stop.step)}{f' ({escape(at)})' if at else ''}.</strong> "
-            "The case management rules refuse it.</p>"
+            f"here, at step {escape(stop.step)}{f', on the {escape(at)}' if at else ''}."
+            "</strong> The case management rules refuse it.</p>"
             + _refusal_html(stop)
             + _causes_html(stop, here)
             + "</div>"
@@ -98,7 +110,7 @@ def _outcome_html(outcome: casework.Outcome, here: str) -> str:
         html += (
             f'<div role="alert" class="cm-refusal" style="{ALERT}"><p><strong>But an answer '
             f"on this page is refused later in your file, at step {escape(ahead.step)}"
-            f"{f' ({escape(at)})' if at else ''}.</strong></p>"
+            f"{f', on the {escape(at)}' if at else ''}.</strong></p>"
             + _refusal_html(ahead)
             + _causes_html(ahead, here)
             + "</div>"
@@ -120,7 +132,11 @@ def _comparison_html(step: str, outcome: casework.Outcome, attempt: Any) -> str:
             table_html(
                 "Where your forms differ from the case study's, and why it matters",
                 ["Form", "Field", "Yours", "Case study's form", "Why it matters"],
-                [[d.form, d.field, d.yours, d.reference, d.why] for d in differ],
+                [
+                    [_cell(c) for c in (d.form, d.field, d.yours, d.reference, d.why)]
+                    for d in differ
+                ],
+                raw=True,
             )
         )
     return "".join(parts)
@@ -131,8 +147,8 @@ def step_html(attempt: Any, step: str, plan_actions: list[dict] | None = None) -
     ids = [i.id for i in casework.decisions() if i.section == f"nadia-{step}"]
     made = sum(1 for i in ids if i in attempt.answers or i in attempt.reflections)
     outcome = casework.trainee_file(attempt, step, plan_actions)
-    return (
-        STYLE + f"<p>You have made {made} of the {len(ids)} decisions of this step. Where you have "
+    return STYLE + readable(
+        f"<p>You have made {made} of the {len(ids)} decisions of this step. Where you have "
         "not yet decided, your file uses the case study's form.</p>"
         + _outcome_html(outcome, step)
         + _comparison_html(step, outcome, attempt)
@@ -265,7 +281,7 @@ def reference_forms_html(step: str) -> str:
         folded_paper_html(paper_text(form), title) for title, form in casework.STEP_FORMS[step]
     ]
     told = f'<div class="cm-story">{markdown_html(story)}</div>' if story else ""
-    return STYLE + told + overviews_html(step) + "".join(forms)
+    return STYLE + readable(told + overviews_html(step) + "".join(forms))
 
 
 def waiting_html(step: str, attempt: Any) -> str:
@@ -314,7 +330,7 @@ def reference_forms(page: Any, step: str) -> None:
             if attempt is not None and not casework.still_to_answer(step, attempt):
                 html = reference_forms_html(step)
             else:
-                html = STYLE + waiting_html(step, attempt)
+                html = STYLE + readable(waiting_html(step, attempt))
             if box.value != html:
                 show(html)
 
@@ -400,7 +416,7 @@ def case_study_file(page: Any) -> None:
         if not page.signed_in:
             display(HTML(NOT_SIGNED_IN))
             return
-        page_show(case_study_html(page.store.current()))
+        page_show(readable(case_study_html(page.store.current())))
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
 
@@ -443,11 +459,11 @@ def whole_file(page: Any) -> None:
             store.current(), store.name or "a trainee", store.record(casework.PLAN_RECORD)
         )
         if parts is None:
-            page_show(STYLE + _continue_html(None))
+            page_show(STYLE + readable(_continue_html(None)))
             return
         outcome, document, rest = parts
         downloads = w.HTML(_downloads_html(document, None))
-        display(w.HTML(STYLE + outcome), downloads, w.HTML(rest))
+        display(w.HTML(STYLE + readable(outcome)), downloads, w.HTML(readable(rest)))
 
         def write_pdf() -> None:
             try:

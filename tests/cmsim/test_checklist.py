@@ -83,3 +83,18 @@ def test_each_answer_is_given_to_its_item_by_key():
     assert "consent" in items["consent"].text.lower() and "Consent" in items["consent"].reason
     visit = items["visit-after-closure"]
     assert "3 months after" in visit.text and "closure" in visit.reason
+
+
+def test_a_case_registered_at_no_risk_is_judged_on_the_checklists_own_week():
+    """No risk level, no SOP time for the assessment: the checklist's week alone judges it
+    (it used to fail looking for the SOP's deadline)."""
+    import datetime as dt
+
+    from cmcourse.core.paths import NADIA_CASE
+    from cmsim.checklist import evaluate
+    from cmsim.replay import replay
+
+    case = replay(NADIA_CASE, changes={"1B_registration": {"risk_level": "None"}})
+    items = {(i.section, i.number): i for i in evaluate(case.file, case.sop, dt.date(2022, 12, 15))}
+    item = items[("Assessment", 1)]
+    assert item.answer == "Y" and "registered at no risk" in item.reason

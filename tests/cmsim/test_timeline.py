@@ -10,6 +10,7 @@ from builders import (
     SUP,
     assessment,
     case_review,
+    closure,
     consent,
     day,
     follow_up,
@@ -25,7 +26,7 @@ from cmcourse.core.paths import nadia_case
 from cmsim import Case, RiskLevel
 from cmsim.dates import add_months
 from cmsim.sop import CASE_STUDY_SOP, Period
-from cmsim.timeline import DeadlineKind, deadlines, overdue, upcoming
+from cmsim.timeline import DeadlineKind, deadlines, judged_on, overdue, upcoming
 
 LEVELS = st.sampled_from([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW])
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
@@ -154,3 +155,32 @@ def test_after_nadias_review_lowered_her_risk_the_visits_it_asked_for_still_coun
     assert after and {(t, r) for _, t, r in after} == {
         (2, "the review of 03/10/2022: at least twice a week")
     }
+
+
+@given(st.integers(0, 40), st.integers(0, 200))
+def test_once_a_case_is_closed_only_the_visit_and_the_feedback_fall_due(closed_on, later):
+    """Follow-ups and reviews stop with the case: a follow-up period cut short by the closure
+    is not judged and not shown as due, and no review falls due after the closure, whatever
+    day the file is read on (the day of the closure included)."""
+    case = implementing_case()
+    case.follow_up(follow_up(3), CW)
+    case.close(closure(3 + closed_on), CW)
+    end = day(3 + closed_on)
+    items = deadlines(case.file, case.sop, end + dt.timedelta(later))
+    open_after = {d.kind for d in items if d.due > end and d.status not in {"met", "late"}}
+    assert open_after <= {
+        DeadlineKind.POST_CLOSURE_VISIT,
+        DeadlineKind.FEEDBACK,
+    }
+    assert all(d.window[1] <= end for d in items if d.window)
+
+
+def test_a_file_is_read_on_the_last_day_anything_was_recorded_on_it():
+    case = nadia_case()
+    assert judged_on(case.file) == dt.date(2022, 12, 15)  # the feedback forms, after closure
+    (visit,) = [
+        d
+        for d in deadlines(case.file, case.sop, judged_on(case.file))
+        if d.kind is DeadlineKind.POST_CLOSURE_VISIT
+    ]
+    assert (visit.due, visit.status) == (dt.date(2023, 3, 12), "due")
