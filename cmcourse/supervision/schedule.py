@@ -126,7 +126,13 @@ def calendar_html(plan: MonthPlan, working_days: Sequence[str]) -> str:
     table = table_html(
         f"{plan.month:%B %Y}: the supervisor's calendar", headers, rows, raw=True
     ).replace('class="cm-table"', 'class="cm-table cm-calendar"', 1)
-    return STYLE_CALENDAR + f'<div class="cm-scroll">{table}</div>'
+    # A week is wider than a phone: the calendar scrolls sideways in its own box, which a
+    # keyboard can reach (tabindex) and a screen reader names.
+    box = (
+        f'<div class="cm-scroll" role="region" tabindex="0" '
+        f'aria-label="{plan.month:%B %Y}: the calendar (scrolls sideways on a narrow screen)">'
+    )
+    return STYLE_CALENDAR + f"{box}{table}</div>"
 
 
 def sessions_table_html(plan: MonthPlan) -> str:
