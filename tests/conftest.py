@@ -56,3 +56,21 @@ def no_stderr_on_any_page():
     STDERR_SEEN.clear()
     yield
     assert not STDERR_SEEN, f"stderr output reached a trainee's page: {STDERR_SEEN}"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The accessibility audit's table (a test's `record_property("axe", table)`), printed
+    whether the test passed or failed and without -s."""
+    tables = [
+        (report.nodeid, value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "axe"
+    ]
+    if tables:
+        terminalreporter.section("accessibility: axe-core violations per page")
+    for nodeid, table in tables:
+        terminalreporter.write_line(nodeid.split("::")[-1])
+        terminalreporter.write_line(table)
