@@ -78,7 +78,9 @@ def bwrap_command(
             cmd += ["--symlink", os.readlink(path), top]
         elif path.exists():
             cmd += ["--ro-bind", top, top]
-    made: set[Path] = set()
+    # A throwaway /tmp first: the Python may be under /tmp too (bound over it below).
+    cmd += ["--perms", "1777", "--tmpfs", "/tmp"]
+    made = {Path("/tmp")}
     for path in python_paths():
         # The folders above it readable by all (bubblewrap would make them root's only).
         for parent in reversed(path.parents[:-1]):
@@ -86,8 +88,7 @@ def bwrap_command(
                 cmd += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--proc", "/proc", "--dev", "/dev"]
-    cmd += ["--perms", "1777", "--tmpfs", "/tmp", "--perms", "0777", "--dir", HOME]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "0777", "--dir", HOME]
     cmd += ["--bind", str(run_dir), str(run_dir), "--chdir", HOME, "--clearenv"]
     env = {
         "HOME": HOME,
