@@ -60,7 +60,7 @@ KIND_LANE = {
     DeadlineKind.POST_CLOSURE_VISIT: "After closure",
     DeadlineKind.FEEDBACK: "After closure",
 }
-TEXT = 12  # points: about 0.8em of the page's text at the picture's full width (theme.FONT)
+TEXT = 14  # points: about the page's own text (theme.FONT, 15, reads at 1em at full width)
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def timeline_chart(case: Case, as_of: dt.date, title: str) -> TimelineChart:
         for s, (c, m) in STATUS_STYLE.items()
         if any(d.status == s for d in due)
     ]
-    fig.legend(handles=legend, loc="outside lower center", ncols=4, fontsize=TEXT - 1,
+    fig.legend(handles=legend, loc="outside lower center", ncols=3, fontsize=TEXT - 1,
                frameon=False)  # fmt: skip
     return TimelineChart(marks, due, fig, as_of)
 

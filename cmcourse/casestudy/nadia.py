@@ -46,6 +46,18 @@ def readable(html: str) -> str:
     return f'<div style="{READ}">{html}</div>'
 
 
+def scrolling(html: str) -> str:
+    """Each table in a box of its own that scrolls sideways on a narrow screen (as the app
+    boxes a page's tables, core/app.py): the text around it still fits a phone."""
+    box = (
+        '<div class="cm-scroll" role="region" tabindex="0" '
+        'aria-label="Table (scrolls sideways on a narrow screen)">'
+    )
+    return html.replace('<table class="cm-table">', box + '<table class="cm-table">').replace(
+        "</table>", "</table></div>"
+    )
+
+
 def _cell(text: str) -> str:
     """A table cell's text, escaped, its lines kept apart."""
     return "<br>".join(escape(line) for line in text.split("\n"))
@@ -119,6 +131,8 @@ def _outcome_html(outcome: casework.Outcome, here: str) -> str:
 
 
 def _comparison_html(step: str, outcome: casework.Outcome, attempt: Any) -> str:
+    """What matches the case study's forms, then each difference as a card (yours, the case
+    study's, why it matters): a card reads on a phone, where a five-column table is cut."""
     same, differ = casework.compare(step, outcome, attempt)
     parts = []
     if same:
@@ -129,17 +143,25 @@ def _comparison_html(step: str, outcome: casework.Outcome, attempt: Any) -> str:
         )
     if differ:
         parts.append(
-            table_html(
-                "Where your forms differ from the case study's, and why it matters",
-                ["Form", "Field", "Yours", "Case study's form", "Why it matters"],
-                [
-                    [_cell(c) for c in (d.form, d.field, d.yours, d.reference, d.why)]
-                    for d in differ
-                ],
-                raw=True,
-            )
+            '<h4 style="margin: 1em 0 0.3em">Where your forms differ from the case study\'s, and '
+            "why it matters</h4>"
         )
+        parts += [_difference_html(d) for d in differ]
     return "".join(parts)
+
+
+def _difference_html(d: casework.Difference) -> str:
+    side = 'style="flex: 1 1 14em; min-width: 0; margin: 0.2em 0"'
+    why = f'<p style="margin: 0.3em 0"><em>Why it matters:</em> {_cell(d.why)}</p>' if d.why else ""
+    return (
+        '<section class="cm-difference" style="border: 1px solid #c8ccd4; border-radius: 4px; '
+        'padding: 0.3em 0.8em; margin: 0.5em 0">'
+        f'<p style="margin: 0.3em 0"><strong>{_cell(d.form)}: {_cell(d.field)}</strong></p>'
+        '<div style="display: flex; flex-wrap: wrap; gap: 0 2em">'
+        f"<div {side}><em>Yours</em><br>{_cell(d.yours)}</div>"
+        f"<div {side}><em>The case study's form</em><br>{_cell(d.reference)}</div></div>"
+        f"{why}</section>"
+    )
 
 
 def step_html(attempt: Any, step: str, plan_actions: list[dict] | None = None) -> str:
@@ -281,7 +303,7 @@ def reference_forms_html(step: str) -> str:
         folded_paper_html(paper_text(form), title) for title, form in casework.STEP_FORMS[step]
     ]
     told = f'<div class="cm-story">{markdown_html(story)}</div>' if story else ""
-    return STYLE + readable(told + overviews_html(step) + "".join(forms))
+    return STYLE + readable(told + scrolling(overviews_html(step)) + "".join(forms))
 
 
 def waiting_html(step: str, attempt: Any) -> str:
@@ -416,7 +438,7 @@ def case_study_file(page: Any) -> None:
         if not page.signed_in:
             display(HTML(NOT_SIGNED_IN))
             return
-        page_show(readable(case_study_html(page.store.current())))
+        page_show(readable(scrolling(case_study_html(page.store.current()))))
     except Exception as exc:  # shown kindly, logged for the trainer
         display(HTML(friendly(exc)))
 
@@ -463,7 +485,7 @@ def whole_file(page: Any) -> None:
             return
         outcome, document, rest = parts
         downloads = w.HTML(_downloads_html(document, None))
-        display(w.HTML(STYLE + readable(outcome)), downloads, w.HTML(readable(rest)))
+        display(w.HTML(STYLE + readable(outcome)), downloads, w.HTML(readable(scrolling(rest))))
 
         def write_pdf() -> None:
             try:
