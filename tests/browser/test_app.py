@@ -56,6 +56,25 @@ def sign_in(page, name: str) -> None:
     page.locator(".cm-header", has_text=f"Signed in as {name}").wait_for()
 
 
+def nadia_step_1_done(data: Path, name: str) -> None:
+    """Step 1 of Nadia's case study answered, as this signed-in trainee would have."""
+    from cmcourse.core.accounts import Accounts
+    from cmcourse.core.bank import Reflection, check, load_bank, right_answer
+    from cmcourse.core.store import ProgressStore
+
+    (trainee,) = Accounts(data).named(name)
+    store = ProgressStore(trainee.id, data)
+    for item in [*load_bank()["nadia"].questions, *load_bank()["nadia"].reflections]:
+        if item.section != "nadia-1":
+            continue
+        if isinstance(item, Reflection):
+            store.save_reflection(item.id, "Her risk reasons, in my own words here.")
+        else:
+            answer = right_answer(item)
+            result = check(item, answer)
+            store.save_answer(item.id, answer, result.correct, result.points, result.out_of)
+
+
 def turn(page, link: str, heading: str) -> None:
     page.get_by_role("link", name=link).first.click()
     shown(page, heading)
@@ -64,7 +83,7 @@ def turn(page, link: str, heading: str) -> None:
 def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
     """Sign in on the map, read and answer with the app's links only, and submit: the browser
     never loads a new page, and the address, title and focus follow each turn."""
-    _proc, url, _data = app
+    _proc, url, data = app
     context, page = new_page(browser)
     page.goto(url)
     sign_in(page, "Amina Yusuf")
@@ -97,7 +116,9 @@ def test_a_visit_from_the_map_to_the_results_in_one_page(app, browser):
 
     turn(page, "Course map", "CM 101")
     assert "Continue where you left off: 1.2" in page.inner_text(".cm-map")
-    # Nadia's whole file: shown at once, its PDF link follows when written.
+    # Nadia's whole file (as far as the trainee has gone: step 1, saved here as the trainee
+    # would have answered it): shown at once, its PDF link follows when written.
+    nadia_step_1_done(data, "Amina Yusuf")
     turn(page, "Nadia's case file, replayed", "Nadia's case")
     page.locator("a[download='nadia-case-file.pdf']").wait_for()
     turn(page, "Course map", "CM 101")
