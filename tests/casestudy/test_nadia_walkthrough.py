@@ -143,7 +143,7 @@ def test_why_a_consent_box_matters_names_only_the_boxes_that_differ():
 # -- the trainee's language everywhere a trainee reads ---------------------------------------
 INTERNAL = re.compile(
     r"\b(seeds?|cmsim|cmcourse|casework|caseview|casefigures|paperform|replay\(|ya?ml|"
-    r"python|pydantic|notebook|kernel|widget|traceback|stderr|config|validation)\b"
+    r"python|pydantic|notebook|kernel|widget|traceback|stderr|config|validation|simulator)\b"
     r"|\bfield '|\b00[0-4] ?§|§|step \d+ \([a-z_]+\)",
     re.IGNORECASE,
 )
