@@ -33,6 +33,7 @@ NOT_SIGNED_IN = (
     "<p>Sign in at the top of the page: your decisions then build your own copy of Nadia's "
     "file here.</p>"
 )
+NOT_YET = "<p>Your own file appears here once you have completed step 1 (made its decisions).</p>"
 OK = "#1b5e20"
 BAD = "#b71c1c"
 LINK = "color: #0b4f8a; text-decoration: underline"
@@ -378,15 +379,19 @@ def _continue_html(reached: str | None) -> str:
     if reached == casework.STEPS[-1]:
         return ""
     step = casework.STEPS[0 if reached is None else casework.STEPS.index(reached) + 1]
-    link = page_url(load_outline().page(f"nadia-{step}"))
-    done = "You have not completed a step yet" if reached is None else (
-        f"You have completed the steps up to step {reached}"
-    )  # fmt: skip
-    return (
-        f'<p class="cm-notice" role="status">{done}: this page shows Nadia\'s file as far as '
-        f'that. <a href="{escape(link)}" style="{LINK}">Complete step {step}</a> (answer its '
-        "decisions) to see the next part.</p>"
-    )
+    link = f'<a href="{escape(page_url(load_outline().page(f"nadia-{step}")))}" style="{LINK}">'
+    if reached is None:
+        said = (
+            "You have not completed a step of the case study yet, so none of Nadia's file is "
+            f"shown here: {link}complete step 1</a> (answer its decisions) to see its first part."
+        )
+    else:
+        said = (
+            f"You have completed the steps up to step {reached}: this page shows Nadia's file as "
+            f"far as that. {link}Complete step {step}</a> (answer its decisions) to see the next "
+            "part."
+        )
+    return f'<p class="cm-notice" role="status">{said}</p>'
 
 
 def case_study_parts(reached: str) -> dict[str, str]:
@@ -481,7 +486,7 @@ def whole_file(page: Any) -> None:
             store.current(), store.name or "a trainee", store.record(casework.PLAN_RECORD)
         )
         if parts is None:
-            page_show(STYLE + readable(_continue_html(None)))
+            page_show(STYLE + readable(NOT_YET))
             return
         outcome, document, rest = parts
         downloads = w.HTML(_downloads_html(document, None))
@@ -513,7 +518,7 @@ def _downloads_html(document: Any, pdf: bytes | None) -> str:
 def whole_file_html(attempt: Any, who: str, plan_actions: list[dict] | None = None) -> str:
     parts = _whole_file(attempt, who, plan_actions)
     if parts is None:
-        return STYLE + _continue_html(None)
+        return STYLE + NOT_YET
     outcome, document, rest = parts
     return STYLE + outcome + _downloads_html(document, to_pdf(document)) + rest
 
