@@ -260,7 +260,7 @@ def timeline(case: Case, as_of: dt.date, title: str) -> str:
              for c in case.file.risk_history]  # fmt: skip
     description = table_html(
         "What happened", ["Date", "Lane", "What"], sorted(rows, key=_by_date)
-    ) + deadlines_table(chart.due, case.sop.name, as_of)
+    ) + deadlines_table(chart.due, case.sop.name, as_of, "The deadlines the time line marks")
     return picture_html(
         chart.figure,
         f"timeline-{case.file.code}-{title[:12]}",

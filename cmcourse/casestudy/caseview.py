@@ -77,7 +77,9 @@ def checklist_html(case: Case, as_of: dt.date | None = None) -> str:
     )
 
 
-def deadlines_table(due: list[Deadline], sop_name: str, as_of: dt.date) -> str:
+def deadlines_table(
+    due: list[Deadline], sop_name: str, as_of: dt.date, what: str = "Deadlines"
+) -> str:
     """Deadlines as a table: the one the page shows and the one describing the timeline chart
     are this table, from the same list (cmsim.timeline.deadlines)."""
     rows = [
@@ -91,7 +93,7 @@ def deadlines_table(due: list[Deadline], sop_name: str, as_of: dt.date) -> str:
         for d in due
     ]
     return table_html(
-        f"Deadlines under {sop_name}, as of {fmt(as_of)}",
+        f"{what} under {sop_name}, as of {fmt(as_of)}",
         ["What", "Due", "Done", "Result", "Rule"],
         rows,
         raw=True,

@@ -6,6 +6,7 @@ summary page, as far as the trainee has gone: plotted, checked, printable."""
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import cache
 from html import escape
@@ -49,14 +50,18 @@ def readable(html: str) -> str:
 
 def scrolling(html: str) -> str:
     """Each table in a box of its own that scrolls sideways on a narrow screen (as the app
-    boxes a page's tables, core/app.py): the text around it still fits a phone."""
-    box = (
-        '<div class="cm-scroll" role="region" tabindex="0" '
-        'aria-label="Table (scrolls sideways on a narrow screen)">'
-    )
-    return html.replace('<table class="cm-table">', box + '<table class="cm-table">').replace(
-        "</table>", "</table></div>"
-    )
+    boxes a page's tables, core/app.py), named by the table's caption so a screen reader tells
+    the boxes apart: the text around it still fits a phone."""
+
+    def boxed(table: re.Match[str]) -> str:
+        name = f"{table.group(1)} (a table: scrolls sideways on a narrow screen)"
+        return (
+            f'<div class="cm-scroll" role="region" tabindex="0" aria-label="{name}">'
+            f"{table.group(0)}</div>"
+        )
+
+    return re.sub(r'<table class="cm-table"><caption>(.*?)</caption>.*?</table>', boxed, html,
+                  flags=re.S)  # fmt: skip
 
 
 def _cell(text: str) -> str:

@@ -51,6 +51,8 @@ def test_the_chart_plots_exactly_the_deadlines_of_the_summarys_table(steps):
     rows = table_rows(page, "Deadlines under The Nadia case study")
     chart = timeline_chart(case, day, "Nadia's file as in the case study")
     assert Counter(plotted_deadlines(chart)) == Counter(rows)
+    described = table_rows(page, "The deadlines the time line marks")  # its text description
+    assert described == rows
     assert f"as of {fmt(day)}" in page and f"Case file checklist (as of {fmt(day)})" in page
     if steps.endswith("6"):
         assert ("12/03/2023", "not yet due") in rows  # the visit within 3 months after closure
