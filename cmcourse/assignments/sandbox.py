@@ -53,10 +53,9 @@ def python_paths() -> list[Path]:
 
     found = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).resolve().parent.parent}
     found.update(Path(p) for p in sysconfig.get_paths().values())
-    for package in ("cmcourse",):
-        spec = importlib.util.find_spec(package)
-        if spec and spec.submodule_search_locations:
-            found.update(Path(p) for p in spec.submodule_search_locations)
+    spec = importlib.util.find_spec("cmcourse")
+    if spec and spec.submodule_search_locations:
+        found.update(Path(p) for p in spec.submodule_search_locations)
     existing = sorted(p.resolve() for p in found if p.exists())
     # Only the outermost of nested folders: binding a folder brings everything under it.
     return [p for p in existing if not any(p != q and p.is_relative_to(q) for q in existing)]
