@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyterhub.auth import Authenticator
-from traitlets import Unicode, default
+from traitlets import Float, Unicode, default
 
 DEFAULT_STATE = Path("/var/lib/cm101-hub")
 TRAINERS_GROUP = "trainers"
@@ -71,6 +72,14 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
+@functools.cache
+def unknown_name_hash() -> str:
+    """A hash no password matches, checked for a name with no account: an unknown name then
+    takes as long to refuse as a known one with a wrong password, so the time a refusal takes
+    does not tell who has an account."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 # -- the accounts file the hub reads --------------------------------------------------------
 def accounts_path(state: Path | None = None) -> Path:
     return (state or state_dir()) / "accounts.json"
@@ -116,6 +125,9 @@ class WorkshopAuthenticator(Authenticator):
     the hub runs work at once). Trainers are put in the `trainers` group."""
 
     state = Unicode(help="The hub's state folder, holding accounts.json").tag(config=True)
+    failure_wait = Float(1.0, help="Seconds a refused sign-in waits (slows down guessing)").tag(
+        config=True
+    )
 
     @default("any_allow_config")
     def _allow_config(self) -> bool:
@@ -132,13 +144,12 @@ class WorkshopAuthenticator(Authenticator):
         name = str(data.get("username", "")).strip().lower()
         password = str(data.get("password", ""))
         account = load_accounts(self._state())["accounts"].get(name)
+        stored = account["hash"] if account else unknown_name_hash()
         # scrypt takes ~30 ms of CPU: off the hub's event loop, so others' pages keep moving.
-        ok = account is not None and await asyncio.to_thread(
-            check_password, password, account["hash"]
-        )
-        if not ok:
+        matches = await asyncio.to_thread(check_password, password, stored)
+        if account is None or not matches:
             self.log.warning("failed sign-in for %r", name)
-            await asyncio.sleep(1)  # slows down guessing
+            await asyncio.sleep(self.failure_wait)
             return None
         groups = [TRAINERS_GROUP] if account["role"] == "trainer" else []
         return {"name": name, "groups": groups}

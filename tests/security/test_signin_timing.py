@@ -1,0 +1,39 @@
+"""Hub sign-in (issue 17, low): an unknown name is refused as slowly as a known name with a
+wrong password, so the time a refusal takes does not tell which names have an account."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hub"))
+
+import workshopauth
+
+
+def refusal_seconds(auth: workshopauth.WorkshopAuthenticator, name: str) -> float:
+    start = time.perf_counter()
+    got = asyncio.run(auth.authenticate(None, {"username": name, "password": "wrong-guess"}))
+    assert got is None
+    return time.perf_counter() - start
+
+
+def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(tmp_path):
+    stored = workshopauth.hash_password("k7pmq-x3rta")
+    workshopauth.save_accounts(
+        {"workshop": "May", "accounts": {"amina": {"role": "trainee", "hash": stored}}}, tmp_path
+    )
+    # Without the wait every refusal has (one second, the same for both), only the check shows.
+    auth = workshopauth.WorkshopAuthenticator(state=str(tmp_path), failure_wait=0)
+    assert asyncio.run(auth.authenticate(None, {"username": "amina", "password": "k7pmq-x3rta"}))
+    known, unknown = [], []
+    for _ in range(7):  # interleaved, so a busy moment slows both alike
+        known.append(refusal_seconds(auth, "amina"))
+        unknown.append(refusal_seconds(auth, "nobody-here"))
+    known_s, unknown_s = statistics.median(known), statistics.median(unknown)
+    # A password check (scrypt) takes about 30 ms; skipping it for an unknown name took < 1 ms.
+    assert known_s > 0.005
+    assert unknown_s > 0.5 * known_s, f"unknown name {unknown_s:.4f} s, known {known_s:.4f} s"
