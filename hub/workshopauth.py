@@ -119,6 +119,43 @@ def trainers(state: Path | None = None) -> set[str]:
     return {n for n, a in load_accounts(state)["accounts"].items() if a["role"] == "trainer"}
 
 
+# -- placeholders in the Kubernetes values ---------------------------------------------------
+PLACEHOLDER = "CHANGE-ME"  # what hub/z2jh/*.yaml hold until the installer fills them in
+MIN_TOKEN = 32  # characters: `openssl rand -hex 32` gives 64
+
+
+def placeholders(values: Any, where: str = "") -> list[str]:
+    """Where in `values` (mappings and lists, as a YAML file reads) a CHANGE-ME is left."""
+    if isinstance(values, dict):
+        return [p for k, v in values.items() for p in placeholders(v, f"{where}.{k}".lstrip("."))]
+    if isinstance(values, list):
+        return [p for i, v in enumerate(values) for p in placeholders(v, f"{where}[{i}]")]
+    if isinstance(values, str) and PLACEHOLDER.lower() in values.lower():
+        return [where]
+    return []
+
+
+def weak_token(token: Any) -> bool:
+    """True for a token a hub must not accept: empty, short, or still a placeholder."""
+    return not isinstance(token, str) or len(token) < MIN_TOKEN or bool(placeholders(token))
+
+
+def refuse_placeholder_tokens(services: list[dict[str, Any]]) -> None:
+    """At the hub's start: stop, saying which, if a service's API token is a placeholder or too
+    short to be secret (anyone who read the values file could act as that service)."""
+    if hasattr(services, "get_value"):  # a config's list appended to (LazyConfigValue)
+        services = services.get_value([])
+    given = [s for s in services if "api_token" in s]  # others get one from the hub itself
+    weak = [str(s.get("name", "?")) for s in given if weak_token(s["api_token"])]
+    if weak:
+        raise SystemExit(
+            f"The hub does not start: the API token of {', '.join(weak)} is still the "
+            f"placeholder or shorter than {MIN_TOKEN} characters. Make one with "
+            "`openssl rand -hex 32`, put it in hub/z2jh/values.yaml and live-service.yaml, "
+            "and check both files with `python hub/z2jh/check_values.py`."
+        )
+
+
 # -- signing in ----------------------------------------------------------------------------
 class WorkshopAuthenticator(Authenticator):
     """Accounts made by `hub/accounts.py create` (read at every sign-in, so accounts made while
