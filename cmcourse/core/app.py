@@ -71,14 +71,11 @@ def page_cells(path: Path) -> tuple[Cell, ...]:
     kept = _CELLS.get(path)
     if kept and kept[0] == stamp:
         return kept[1]
-    import mistune  # nbconvert's markdown parser; loaded with the first page
-
-    markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "url"])
     cells = []
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "markdown":
-            cells.append(Cell(html=_table_boxes(str(markdown(source)))))
+            cells.append(Cell(html=markdown_html(source)))
         elif cell["cell_type"] == "code":
             tree = ast.parse(source, filename=str(path))
             uses = tuple(
@@ -94,6 +91,18 @@ def page_cells(path: Path) -> tuple[Cell, ...]:
             cells.append(Cell(code=compile(tree, str(path), "exec"), last=last, uses=uses))
     _CELLS[path] = (stamp, tuple(cells))
     return _CELLS[path][1]
+
+
+@functools.cache
+def _markdown() -> Callable[[str], Any]:
+    import mistune  # nbconvert's markdown parser; loaded with the first page
+
+    return mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "url"])
+
+
+def markdown_html(source: str) -> str:
+    """A markdown cell as the course shows it (the SCORM export renders pages with it too)."""
+    return _table_boxes(str(_markdown()(source)))
 
 
 # A table of a page's text wider than a phone scrolls sideways in a box of its own (WCAG 1.4.10
@@ -137,6 +146,7 @@ class CourseApp:
         )
         self.router.on_msg(self._message)
         self.header = w.HTML(layout=w.Layout(width="100%"))
+        self.header.add_class("cm-app-header")  # stays at the top as the page scrolls
         self.content = w.Box(layout=w.Layout(display="block", width="100%"))
         self.content.add_class("cm-app-content")
         self.widget = w.VBox([self.router, self.header, self.content])

@@ -374,9 +374,7 @@ class ReflectionView:
         text = self.text.value.strip()
         if not is_attempt(text):
             self.status.value = (
-                '<span role="status" aria-live="polite">Write a sentence or more (at least '
-                f"{ATTEMPT_WORDS} words) in your own words, then save: the points to consider "
-                "appear once you have.</span>"
+                f'<span role="status" aria-live="polite">{escape(NOT_AN_ATTEMPT)}</span>'
             )
             return
         self.on_save(self.reflection, text)
@@ -384,14 +382,24 @@ class ReflectionView:
         self._reveal()
 
     def _reveal(self) -> None:
-        lines = [line for line in self.reflection.guidance.splitlines() if line.strip()]
-        if not lines:
-            return
-        body = (
-            f"<p>{escape(lines[0])}</p>"
-            if len(lines) == 1
-            else "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
-        )
-        self.guidance.value = (
-            f'<div class="cm-guidance"><p><strong>Points to consider</strong></p>{body}</div>'
-        )
+        self.guidance.value = guidance_html(self.reflection)
+
+
+# What a reflection too short to count is told (bank.is_attempt decides).
+NOT_AN_ATTEMPT = (
+    f"Write a sentence or more (at least {ATTEMPT_WORDS} words) in your own words, then save: "
+    "the points to consider appear once you have."
+)
+
+
+def guidance_html(reflection: Any) -> str:
+    """A reflection's points to consider, shown once the trainee has written an attempt."""
+    lines = [line for line in reflection.guidance.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    body = (
+        f"<p>{escape(lines[0])}</p>"
+        if len(lines) == 1
+        else "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+    )
+    return f'<div class="cm-guidance"><p><strong>Points to consider</strong></p>{body}</div>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import escape
 from typing import Any
@@ -47,6 +48,36 @@ BUDGET_ITEMS = [  # 004 §2.3, Financial Resources
 ]
 
 
+# What each calculator shows first: the course's worked example (a static copy of the course,
+# the SCORM package, shows these same results).
+DEADLINE_EXAMPLE = (RiskLevel.HIGH, "05/09/2022")  # risk level, registered on
+STAFFING_EXAMPLE = (130, 4, 1)  # open cases, caseworkers, supervisors
+
+
+def deadlines_html(level: RiskLevel, registered_on: dt.date, sop: SOP) -> str:
+    """Every deadline of a case at this risk level registered on that day, under the SOP."""
+    rows = plan_ahead(level, registered_on, sop)
+    return table_html(
+        f"Deadlines under {sop.name}", ["What", "By", "Rule"], [list(r) for r in rows]
+    )
+
+
+def staffing_html(cases: int, caseworkers: int, supervisors: int, sop: SOP = DEFAULT_SOP) -> str:
+    """What a caseload needs under the SOP, and what a team of this size breaks."""
+    need = staffing_for(cases, sop)
+    findings = team_findings(cases, caseworkers, supervisors, sop)
+    verdict = (
+        "<p><strong>This team is within the SOP.</strong></p>"
+        if not findings
+        else "<ul>" + "".join(f"<li>{escape(f)}</li>" for f in findings) + "</ul>"
+    )
+    return (
+        "<p>What the caseload needs:</p><ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in need.lines(sop))
+        + f"</ul><p>Your team:</p>{verdict}"
+    )
+
+
 def deadline_widget(sop: SOP | None = None) -> w.VBox:
     """Pick a risk level and a registration date: see every deadline, under the Guidelines'
     timelines or under the Nadia case study's SOP, an example of a contextualised one (a
@@ -64,12 +95,12 @@ def deadline_widget(sop: SOP | None = None) -> w.VBox:
     )
     risk = w.Dropdown(
         options=[(r.value, r) for r in RiskLevel],
-        value=RiskLevel.HIGH,
+        value=DEADLINE_EXAMPLE[0],
         description="Risk level:",
         style={"description_width": "initial"},
     )
     date = w.Text(
-        value="05/09/2022",
+        value=DEADLINE_EXAMPLE[1],
         placeholder="dd/mm/yyyy",
         description="Registered on:",
         style={"description_width": "initial"},
@@ -86,11 +117,7 @@ def deadline_widget(sop: SOP | None = None) -> w.VBox:
         except ValueError:
             out.value = '<p role="status">Write the date as dd/mm/yyyy, for example 05/09/2022.</p>'
             return
-        chosen: SOP = which.value
-        rows = plan_ahead(risk.value, day, chosen)
-        out.value = STYLE + table_html(
-            f"Deadlines under {chosen.name}", ["What", "By", "Rule"], [list(r) for r in rows]
-        )
+        out.value = STYLE + deadlines_html(risk.value, day, which.value)
 
     for control in (which, risk, date):
         control.observe(update, names="value")
@@ -119,7 +146,9 @@ def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
     style = {"description_width": "initial"}
     boxes = {
         what: w.Text(value=start, description=f"{what}:", style=style, continuous_update=False)
-        for what, start in (("Open cases", "130"), ("Caseworkers", "4"), ("Supervisors", "1"))
+        for what, start in zip(
+            ("Open cases", "Caseworkers", "Supervisors"), map(str, STAFFING_EXAMPLE), strict=True
+        )
     }
     out = w.HTML()
 
@@ -133,17 +162,10 @@ def staffing_widget(sop: SOP = DEFAULT_SOP) -> w.VBox:
         except ValueError as exc:
             out.value = f'<p class="cm-error" role="alert">{escape(str(exc))}.</p>'
             return
-        need = staffing_for(cases, sop)
-        findings = team_findings(cases, workers, supervisors, sop)
-        verdict = (
-            "<p><strong>This team is within the SOP.</strong></p>"
-            if not findings
-            else "<ul>" + "".join(f"<li>{escape(f)}</li>" for f in findings) + "</ul>"
-        )
         out.value = (
-            '<div role="status" aria-live="polite"><p>What the caseload needs:</p><ul>'
-            + "".join(f"<li>{escape(line)}</li>" for line in need.lines(sop))
-            + f"</ul><p>Your team:</p>{verdict}</div>"
+            '<div role="status" aria-live="polite">'
+            + staffing_html(cases, workers, supervisors, sop)
+            + "</div>"
         )
 
     for box in boxes.values():
