@@ -16,7 +16,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # `make check` does not.
 SLOW   := browser or hub or nbgrader or server or notebooks
 
-.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts grade
+.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts grade moodle-xml
 
 # Python packages come from requirements.lock: every package pinned with its hashes, so a fresh
 # machine next year installs what was tested. pip brings only uv (pinned by hash), which installs
@@ -75,6 +75,12 @@ MAX_TRAINEES ?= 40
 classroom: setup
 	$(BIN)/python -m cmcourse.core.serve --classroom --port=$(PORT) --preheat=$(PREHEAT) \
 	  --max-trainees=$(MAX_TRAINEES) --shared-minutes=$(SHARED_MINUTES) --no-browser
+
+# The question bank as Moodle XML, for a trainer to import into Moodle (README: "The question
+# bank in Moodle").
+moodle-xml: setup
+	mkdir -p build
+	$(BIN)/cm101 export moodle-xml --out build/cm101-question-bank.xml
 
 # Lint, formatting, types, the layers, and the fast tests: under a minute.
 lint: setup

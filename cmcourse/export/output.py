@@ -19,6 +19,8 @@ def write_file(path: Path, data: bytes) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportProblem(f"{path} is a folder, not a file: give the name of a file in it")
+    if folder.exists() and not folder.is_dir():
+        raise ExportProblem(f"{folder} is a file, not a folder: choose a folder for {path.name}")
     if not folder.is_dir():
         raise ExportProblem(
             f"the folder {folder} does not exist: create it first or choose another"
@@ -26,7 +28,9 @@ def write_file(path: Path, data: bytes) -> Path:
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise ExportProblem(f"cannot write in {folder}: {exc.strerror or exc}") from None
+        raise ExportProblem(
+            f"cannot write a file in {folder} ({exc.strerror or exc}): choose another folder"
+        ) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -34,5 +38,7 @@ def write_file(path: Path, data: bytes) -> Path:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise ExportProblem(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ExportProblem(
+            f"cannot write {path} ({exc.strerror or exc}): choose another file or folder"
+        ) from None
     return path
