@@ -16,6 +16,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import accounts  # noqa: E402
+import hubtls  # noqa: E402
 import workshopauth  # noqa: E402
 import workshophub  # noqa: E402
 
@@ -48,6 +49,9 @@ PORT = int(os.environ.get("CM101_HUB_PORT", "8000"))
 LIVE_PORT = _port("CM101_LIVE_PORT")
 IDLE_SERVER = int(os.environ.get("CM101_IDLE_SERVER", "3600"))  # a trainee's server, seconds
 IDLE_KERNEL = int(os.environ.get("CM101_IDLE_KERNEL", "120"))  # a page's kernel, as in serve
+# The address the room connects to: HTTPS with CM101_HUB_SSL_CERT/KEY; plain HTTP only on this
+# machine or when waived (CM101_HUB_INSECURE_OK=1), else the hub stops here (hubtls.py).
+hubtls.serve(c, IP, PORT)
 
 accounts.passage_dir(STATE)
 PRIVATE = STATE / "hub"  # the hub's own database, secrets and pid files: root only
@@ -59,7 +63,6 @@ workshophub.build_font_cache(STATE, sys.executable)
 TRAINEE_PYTHON = workshophub.trainee_python(STATE)
 
 # -- the hub and its proxy (configurable-http-proxy from npm, in hub/node_modules) --------------
-c.JupyterHub.bind_url = f"http://{IP}:{PORT}"
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{_port('CM101_HUB_API_PORT')}"
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{_port('CM101_PROXY_API_PORT')}"
 c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]

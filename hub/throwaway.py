@@ -12,16 +12,18 @@ import contextlib
 import os
 import pwd
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import accounts
 import psutil
 
-from cmcourse.core.serve import free_port, wait_until_up
+from cmcourse.core.serve import free_port
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -43,7 +45,9 @@ class ThrowawayHub:
         self.state.chmod(0o711)
         self.exchange = Path(tempfile.mkdtemp(prefix="cm101-exchange-"))
         self.log = log or self.state / "hub" / "test.log"
-        self.url = f"http://127.0.0.1:{free_port()}"
+        # HTTPS when the hub is given a certificate (hubtls.py); the tests trust that one.
+        self.cafile = self.env.get("CM101_HUB_SSL_CERT")
+        self.url = f"{'https' if self.cafile else 'http'}://127.0.0.1:{free_port()}"
         self.passwords: dict[str, str] = {}
         self.proc: subprocess.Popen | None = None
         self._family: list[psutil.Process] = []
@@ -81,8 +85,20 @@ class ThrowawayHub:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        if not wait_until_up(f"{self.url}/hub/api", seconds):
+        if not self.wait_until_up(seconds):
             raise RuntimeError(f"the hub did not start:\n{self.log.read_text()[-3000:]}")
+
+    def wait_until_up(self, seconds: float) -> bool:
+        """True once the hub answers; False after `seconds` or as soon as it has stopped."""
+        context = ssl.create_default_context(cafile=self.cafile) if self.cafile else None
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.proc is not None and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/hub/api", timeout=2, context=context):
+                    return True
+            except OSError:
+                time.sleep(0.3)
+        return False
 
     def processes(self) -> list[psutil.Process]:
         """The hub's processes now: proxy, services, trainees' servers and their kernels."""
