@@ -16,14 +16,16 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # `make check` does not.
 SLOW   := browser or hub or nbgrader or server or notebooks
 
-.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts grade moodle-xml
+.PHONY: setup serve classroom test check lint lock bench clean hub hub-accounts grade moodle-xml \
+  scorm
 
 # Python packages come from requirements.lock: every package pinned with its hashes, so a fresh
 # machine next year installs what was tested. pip brings only uv (pinned by hash), which installs
 # the lock in seconds; `make lock` writes the lock again after pyproject.toml changes.
 # --compile-bytecode as pip does: with PYTHONDONTWRITEBYTECODE set (as on these machines) every
 # kernel would otherwise compile Jupyter from source again (0.4 s more per kernel start).
-$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock hub/package-lock.json
+$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock hub/package-lock.json \
+  tests/scorm/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-bootstrap.lock 2>&1 \
 	  | grep -v '^WARNING: Location' || true
@@ -44,6 +46,8 @@ $(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock hub/packa
 	# The workshop hub: JupyterHub, and its HTTP proxy from the npm registry (pinned by the lock).
 	$(BIN)/python -c "import jupyterhub, jupyterhub_idle_culler"
 	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	# The SCORM package's tests: a real SCORM 1.2 runtime (scorm-again) and the SCORM 1.2 schemas.
+	cd tests/scorm && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -81,6 +85,12 @@ classroom: setup
 moodle-xml: setup
 	mkdir -p build
 	$(BIN)/cm101 export moodle-xml --out build/cm101-question-bank.xml
+
+# The course's three modules as one SCORM 1.2 package, for Moodle, Kaya or any platform that
+# plays SCORM 1.2 (README: "CM 101 on a learning platform"); it prints its size.
+scorm: setup
+	mkdir -p build
+	$(BIN)/cm101 export scorm --out build/cm101-scorm12.zip
 
 # Lint, formatting, types, the layers, and the fast tests: under a minute.
 lint: setup

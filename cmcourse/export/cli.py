@@ -19,7 +19,7 @@ AddCommand = Callable[[Any], None]  # given argparse's subparsers action for `ex
 
 # Each format's module: its `add_command(formats)` adds the format's subcommand, whose `run`
 # takes the parsed arguments and returns the exit code.
-FORMATS: tuple[str, ...] = ("cmcourse.export.moodle",)
+FORMATS: tuple[str, ...] = ("cmcourse.export.moodle", "cmcourse.export.scorm")
 
 
 def build_parser() -> argparse.ArgumentParser:
