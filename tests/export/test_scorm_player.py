@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import random
 import re
 import shutil
 import threading
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from cmcourse.core.bank import find, is_attempt
 
@@ -214,3 +216,135 @@ def page_ids(site, module) -> list[str]:
 
 def module_questions_on(site, module, page_id) -> list[str]:
     return next(p for p in module_data(site, module)["pages"] if p["id"] == page_id)["questions"]
+
+
+def long_text(seed: int, characters: int) -> str:
+    """Writing as varied as a trainee's: words of the course in no set order."""
+    words = re.findall(r"[A-Za-z]{3,}", (Path(__file__).parents[2] / "README.md").read_text())
+    chosen = random.Random(seed)
+    text = ""
+    while len(text) < characters:
+        text += chosen.choice(words) + (". " if chosen.random() < 0.1 else " ")
+    return text.strip()
+
+
+def test_long_reflections_stay_within_4096_characters_and_the_page_says_what_is_dropped(page, site):
+    frame = launch(page, site)
+    data = module_data(site, "module1")
+    written = {}
+    for shown in data["pages"]:
+        turn_to(frame, shown["id"])
+        for qid in shown["questions"]:
+            answer(frame, qid, find(qid).right_answer())
+        for n, rid in enumerate(shown["reflections"]):
+            written[rid] = long_text(n + len(written), 3000)
+            box = frame.locator(f'[data-reflection="{rid}"]')
+            box.locator("textarea").fill(written[rid])
+            box.locator(".cm-save-button").click()
+            assert box.locator(".cm-guidance").is_visible()
+    assert len(written) >= 3
+    # The last page's reflection was saved last: its notice is on the page shown.
+    cut = frame.locator(".cm-dropped .cm-notice")
+    cut.first.wait_for(state="attached")
+    said = cut.first.inner_text()
+    assert "4,096 characters" in said and "are not kept" in said
+    cmi = leave(page)
+    assert len(cmi["suspend_data"]) <= 4096
+    assert cmi["core"]["lesson_status"] == "completed"
+
+    frame = launch(page, site, saved=cmi)
+    kept = {}
+    for shown in data["pages"]:
+        for rid in shown["reflections"]:
+            kept[rid] = frame.locator(f'[data-reflection="{rid}"] textarea').input_value()
+        for qid in shown["questions"]:
+            box = frame.locator(f'[data-question="{qid}"]')
+            assert "Correct" in box.locator(".cm-answer-feedback").inner_text()
+    assert all(written[rid].startswith(kept[rid]) for rid in written)
+    lost = sum(len(written[rid]) - len(kept[rid]) for rid in written)
+    assert 0 < lost < sum(map(len, written.values())) - 2000  # cut, and much of it kept
+    assert all(kept.values())  # every reflection keeps its start
+
+
+def test_with_a_mastery_score_a_module_finished_below_it_is_failed(page, site):
+    frame = launch(page, site, module="module2", mastery=100)
+    data = module_data(site, "module2")
+    first = True
+    for shown in data["pages"]:
+        turn_to(frame, shown["id"])
+        for qid in shown["questions"]:
+            question = find(qid)
+            if first and question.type == "matching":  # one pairing wrong, the rest right
+                right = question.right_answer()
+                terms = list(right)
+                value = dict(right) | {terms[0]: right[terms[1]], terms[1]: right[terms[0]]}
+                said = answer(frame, qid, value)
+                assert "Not quite" in said and "not this one" in said
+                first = False
+            else:
+                assert "Correct" in answer(frame, qid, question.right_answer())
+    assert not first, "module 2 has a matching question"
+    cmi = leave(page)
+    assert cmi["core"]["lesson_status"] == "failed"
+    assert int(cmi["core"]["score"]["raw"]) < 100
+    matching = [r for r in interactions(cmi) if r["type"] == "matching"]
+    assert matching and matching[0]["result"] == "wrong"
+    assert re.fullmatch(r"([A-Za-z0-9_-]+\.[A-Za-z0-9]+,?)+", matching[0]["student_response"])
+
+
+def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site):
+    page.goto(f"{site}/module3.html#3.2")
+    page.locator("body.cm-ready").wait_for()
+    notices = page.locator("#cm-mode")
+    assert "practice mode" in notices.inner_text()
+    assert page.get_by_text("practice mode").count() == 1  # said once
+    question = find("m3-assessment-due-low")
+    said = answer(page, question.id, "31/02/2023")
+    assert "has no day 31" in said and "not counted" in said  # no try spent on it
+    said = answer(page, question.id, "01/01/2023")
+    assert "Not yet: your date is earlier" in said  # a hint first, as in the course
+    said = answer(page, question.id, question.right_answer())
+    assert "Correct" in said
+    page.reload()
+    page.locator("body.cm-ready").wait_for()
+    assert shown_page(page) == "3.2"
+    box = page.locator(f'[data-question="{question.id}"]')
+    assert box.locator("input[type=text]").input_value() == question.right_answer()
+    assert "Correct" in box.locator(".cm-answer-feedback").inner_text()
+
+
+def test_the_first_page_downloads_what_the_build_reports(browser, site, scorm_built):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    loaded: dict[str, int] = {}
+    tab.on("response", lambda r: loaded.__setitem__(r.url.split("/", 3)[3], len(r.body())))
+    tab.goto(f"{site}/module1.html")
+    tab.locator("body.cm-ready").wait_for()
+    tab.wait_for_load_state("networkidle")
+    context.close()
+    assert loaded == scorm_built.first_page()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_lesson_with_feedback_and_a_reflection_is_accessible(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{site}/module1.html#1.3")
+    tab.locator("body.cm-ready").wait_for()
+    tab.keyboard.press("Tab")  # the skip link is the first stop
+    assert tab.evaluate("document.activeElement.className") == "cm-skip"
+    answer(tab, "m1-not-a-principle", "a")
+    reflection = tab.locator('[data-reflection="m1-r-confidentiality"]')
+    reflection.locator("textarea").fill("The limits come when a child is at risk of harm.")
+    reflection.locator(".cm-save-button").click()
+    tab.locator(".cm-guidance").wait_for()
+    wide = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"the page is {wide} px wider than the screen"
+    results = Axe().run(tab, options={"rules": {"target-size": {"enabled": True}}}).response
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert not serious, serious

@@ -5,8 +5,8 @@
      address), the platform's cmi.core.lesson_location names the last one, and a trainee who
      comes back resumes there.
    - Answers and reflections: kept in cmi.suspend_data, compressed (deflate, then base64), within
-     SCORM 1.2's 4,096 characters: past that, the end of the longest reflection is cut and the
-     page says so under it. Every try of a check is an interaction record (cmi.interactions.n).
+     SCORM 1.2's 4,096 characters: past that, the longest reflections lose their end (each keeps
+     its beginning) and the page says so under each. Every try of a check is an interaction record (cmi.interactions.n).
    - Status and score: incomplete until every page is opened and every check answered, then
      completed (or passed/failed against the platform's mastery score, when the manifest sets
      one); the score is the share of the module's points, the last try of each check counting,
@@ -157,30 +157,60 @@
 
   // The saved form of the state within the limit: while it is too long, the longest reflection
   // loses its end (at a word), and what each reflection lost is counted for its notice.
-  function fitting() {
+  function shorten(texts, dropped, raw, encoded) {
+    var ids = Object.keys(texts).filter(function (id) { return texts[id].length; });
+    if (!ids.length) return false;
+    // Characters of writing to lose, from the compressed excess; taken from the longest
+    // reflections first, down to a common length, so that each keeps its beginning.
+    var over = encoded.length - data.limit;
+    var need = Math.max(16, Math.ceil((over * raw.length) / encoded.length * 1.1));
+    var low = 0, high = Math.max.apply(null, ids.map(function (id) { return texts[id].length; }));
+    while (low < high) {
+      var mid = Math.floor((low + high + 1) / 2);
+      var cut = ids.reduce(function (n, id) { return n + Math.max(0, texts[id].length - mid); }, 0);
+      if (cut >= need) low = mid; else high = mid - 1;
+    }
+    ids.forEach(function (id) {
+      if (texts[id].length <= low) return;
+      var keep = low;
+      var space = texts[id].lastIndexOf(" ", keep);
+      if (space > keep - 40 && space > 0) keep = space;
+      texts[id] = texts[id].slice(0, keep);
+      dropped[id] = state.reflections[id].length - keep;
+    });
+    return true;
+  }
+
+  function reflectionTexts() {
     var texts = {};
     reflectionIds.forEach(function (id) { if (state.reflections[id]) texts[id] = state.reflections[id]; });
-    var dropped = {};
+    return texts;
+  }
+
+  function fitting() {
+    var texts = reflectionTexts(), dropped = {};
     function attempt(round) {
       var raw = compactState(texts);
       return encode(raw).then(function (encoded) {
-        if (encoded.length <= data.limit || round > 60) return { encoded: encoded, dropped: dropped };
-        var longest = null;
-        Object.keys(texts).forEach(function (id) {
-          if (!longest || texts[id].length > texts[longest].length) longest = id;
-        });
-        if (!longest || !texts[longest].length) return { encoded: encoded, dropped: dropped };
-        var over = encoded.length - data.limit;
-        var cut = Math.max(16, Math.ceil((over * raw.length) / encoded.length * 1.15));
-        var keep = Math.max(0, texts[longest].length - cut);
-        var space = texts[longest].lastIndexOf(" ", keep);
-        if (space > keep - 40 && space > 0) keep = space;
-        texts[longest] = texts[longest].slice(0, keep);
-        dropped[longest] = state.reflections[longest].length - keep;
+        if (encoded.length <= data.limit || round > 60 || !shorten(texts, dropped, raw, encoded)) {
+          return { encoded: encoded, dropped: dropped };
+        }
         return attempt(round + 1);
       });
     }
     return attempt(0);
+  }
+
+  // The same without compression (which takes a moment), for the last change of a visit that
+  // is ending now; the next visit reads it, and its first save compresses it again.
+  function fittingNow() {
+    var texts = reflectionTexts(), dropped = {};
+    for (var round = 0; round <= 60; round++) {
+      var raw = compactState(texts);
+      var encoded = "j" + raw;
+      if (encoded.length <= data.limit || !shorten(texts, dropped, raw, encoded)) return encoded;
+    }
+    return "j" + compactState(texts);
   }
 
   // -- score, status, progress ------------------------------------------------------------------
@@ -223,26 +253,37 @@
   var saving = Promise.resolve();
   var lastDropped = {};
 
+  var changes = 0, changesSaved = 0;  // what the platform has of this visit's changes
+
   function save() {
     showProgress();
+    changes += 1;
     saving = saving.then(saveNow, saveNow);
     return saving;
+  }
+
+  function record(encoded) {
+    var outcome = results();
+    platform.set("cmi.core.lesson_location", state.location);
+    platform.set("cmi.suspend_data", encoded);
+    platform.set("cmi.core.score.min", 0);
+    platform.set("cmi.core.score.max", 100);
+    platform.set("cmi.core.score.raw", outcome.raw);
+    platform.set("cmi.core.lesson_status", lessonStatus(outcome));
+    platform.set("cmi.core.exit", "suspend");  // the next visit resumes this one
   }
 
   function saveNow() {
     if (platform && platform.finished) return Promise.resolve(false);
     if (platform) {
+      var upTo = changes;
       return fitting().then(function (fit) {
-        var outcome = results();
-        platform.set("cmi.core.lesson_location", state.location);
-        platform.set("cmi.suspend_data", fit.encoded);
-        platform.set("cmi.core.score.min", 0);
-        platform.set("cmi.core.score.max", 100);
-        platform.set("cmi.core.score.raw", outcome.raw);
-        platform.set("cmi.core.lesson_status", lessonStatus(outcome));
-        platform.set("cmi.core.exit", "suspend");  // the next visit resumes this one
+        if (platform.finished) return false;
+        record(fit.encoded);
         showDropped(fit.dropped);
-        return platform.commit();
+        var ok = platform.commit();
+        if (ok) changesSaved = Math.max(changesSaved, upTo);
+        return ok;
       });
     }
     if (practiceStore) {
@@ -510,8 +551,8 @@
       var location = platform.get("cmi.core.lesson_location");
       notice("Your work in this module is saved on your learning platform as you go. It keeps " +
         data.limit.toLocaleString("en") + " characters of this module's answers and reflections: " +
-        "if your reflections are longer, the end of the longest is not kept, and the page says so " +
-        "under it.");
+        "if your reflections are longer, the longest lose their end, and the page says so under " +
+        "each.");
       if (!suspended) return Promise.resolve(location);
       return decode(suspended).then(restoreCompact).then(function () { return location; },
         function () {
@@ -549,6 +590,7 @@
 
   function leave() {
     if (!platform || platform.finished) return;
+    if (changesSaved < changes) record(fittingNow());  // a change still being compressed
     platform.finished = true;
     platform.set("cmi.core.session_time", sessionTime());
     platform.set("cmi.core.exit", "suspend");
