@@ -19,10 +19,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import grp
+import json
 import os
 import pwd
+import secrets
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,12 +171,77 @@ def remove_system_account(name: str) -> None:
         _run("userdel", sysname)
 
 
+# -- the running hub: removed accounts' sessions end at once -----------------------------------
+# The hub's sign-in cookie, the trainee's server (with a sign-in of its own, which it trusts for
+# minutes) and the live view's sign-in all outlive an account taken out of accounts.json. Told
+# through its API, the hub deletes its user: every cookie and token of theirs stops working,
+# their server is stopped, their groups go; at their next sign-in (a trainer now a trainee) they
+# start afresh. The hub writes this file, root's only, with a new token at each start.
+API_FILE = "accounts-api.json"
+API_SERVICE = "cm101-accounts"
+
+
+def hub_api(c, state: Path | None = None) -> None:
+    """Set up, in the hub's config `c`, the service through which this command reaches the hub:
+    a token allowed only to delete users, written with the hub's API address to
+    <state>/hub/accounts-api.json (root only). Called by hub/jupyterhub_config.py."""
+    token = secrets.token_hex(32)
+    path = (state or state_dir()) / "hub" / API_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"url": f"{c.JupyterHub.hub_bind_url}/hub/api", "token": token}, out)
+    os.replace(tmp, path)
+    c.JupyterHub.services.append({"name": API_SERVICE, "api_token": token})
+    c.JupyterHub.load_roles.append(
+        {
+            "name": API_SERVICE,
+            "description": "hub/accounts.py: end the sessions of a removed account",
+            "scopes": ["delete:users"],
+            "services": [API_SERVICE],
+        }
+    )
+
+
+def end_hub_sessions(name: str, state: Path | None = None) -> str:
+    """Ask the running hub to forget `name` now (see above). Returns what to tell the trainer."""
+    path = (state or state_dir()) / "hub" / API_FILE
+    try:
+        api = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ""  # no hub was ever started with this state folder
+    except (OSError, ValueError) as exc:
+        return f"The hub could not be told ({path}: {exc}); restart it to end their sessions."
+    request = urllib.request.Request(
+        f"{api['url']}/users/{name}",
+        method="DELETE",
+        headers={"Authorization": f"token {api['token']}"},
+    )
+    for _ in range(30):
+        try:
+            urllib.request.urlopen(request, timeout=60).close()
+            return "They are signed out of the hub and their server is stopped."
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return ""  # never signed in since the hub started: nothing to end
+            if exc.code == 400 and b"stopping" in exc.read():
+                time.sleep(1)  # their server was already stopping: once it has, try again
+                continue
+            return f"The hub refused to end their sessions ({exc.code} {exc.reason})."
+        except OSError:
+            # The hub is not running: it stopped their server when it stopped, and at its next
+            # start their sign-in cookie is checked against accounts.json at their first visit.
+            return ""
+    return "Their server is still stopping: run this again in a minute to end their sessions."
+
+
 # -- commands -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Created:
     name: str
     role: str
     password: str | None  # None: the account existed and keeps its password
+    note: str = ""  # e.g. a trainer made a trainee: their sessions ended
 
 
 def _now() -> str:
@@ -194,9 +264,14 @@ def create(workshop: WorkshopFile, state: Path | None = None, system: bool = Tru
         if name not in accounts:
             password = new_password()
             accounts[name] = {"hash": hash_password(password), "created": _now()}
+        was = accounts[name].get("role")
         accounts[name]["role"] = role
-        made.append(Created(name, role, password))
         save_accounts(data, state)  # after each: a failure half-way keeps those made
+        note = ""
+        if was == "trainer" and role != "trainer":
+            ended = end_hub_sessions(name, state)  # the live view and admin page go now
+            note = f"no longer a trainer. {ended}".strip()
+        made.append(Created(name, role, password, note))
     return made
 
 
@@ -210,19 +285,24 @@ def reset(name: str, state: Path | None = None) -> str:
     return password
 
 
-def remove(name: str, state: Path | None = None) -> None:
-    """No more sign-in for `name`; progress and submissions stay for the trainer."""
+def remove(name: str, state: Path | None = None) -> str:
+    """No more sign-in for `name`, and their hub sessions end now (their server stopped
+    first: its processes are the system account's); progress and submissions stay for the
+    trainer. Returns what to tell the trainer about the running hub."""
     data = load_accounts(state)
     if data["accounts"].pop(name, None) is None:
         raise AccountError(f"There is no account {name}.")
     save_accounts(data, state)
+    ended = end_hub_sessions(name, state)
     remove_system_account(name)
+    return ended
 
 
 def _sheet(made: list[Created], workshop: str, url: str) -> str:
     lines = [f"{workshop}: sign in at {url}", "", f"{'name':<26}{'role':<10}password"]
     for m in made:
-        lines.append(f"{m.name:<26}{m.role:<10}{m.password or '(unchanged)'}")
+        note = f"  ({m.note})" if m.note else ""
+        lines.append(f"{m.name:<26}{m.role:<10}{m.password or '(unchanged)'}{note}")
     return "\n".join(lines)
 
 
@@ -264,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reset":
             print(f"New password for {args.name}: {reset(args.name, state)}")
         elif args.command == "remove":
-            remove(args.name, state)
-            print(f"{args.name} can no longer sign in; their saved work is kept.")
+            ended = remove(args.name, state)
+            print(f"{args.name} can no longer sign in; their saved work is kept. {ended}".strip())
         else:
             data = load_accounts(state)
             print(data["workshop"] or "(no accounts yet)")

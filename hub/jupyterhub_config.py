@@ -156,3 +156,6 @@ c.JupyterHub.services = [
         ],
     },
 ]
+# hub/accounts.py remove (or a trainer made a trainee) ends their sessions at once, through the
+# hub's API with a token allowed only to delete users (accounts.hub_api).
+accounts.hub_api(c, STATE)

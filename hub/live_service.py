@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import workshopauth
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from tornado import ioloop, web
 
 from cmcourse.core.store import hub_trainee_id
@@ -113,6 +113,9 @@ class OwnServerHandler(web.RequestHandler):
 
 def make_app() -> web.Application:
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
+    # Whose sign-in a request carries is asked of the hub again after 5 s, not 5 minutes: a
+    # trainer removed or made a trainee (hub/accounts.py) loses the view at once.
+    HubOAuth.instance(cache_max_age=5)
     return web.Application(
         [
             (prefix.rstrip("/") + "/?", LiveHandler),

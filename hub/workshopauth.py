@@ -174,8 +174,28 @@ class WorkshopAuthenticator(Authenticator):
     def _manage_groups(self) -> bool:
         return True  # trainers get the `trainers` group, and with it the live view
 
+    @default("auth_refresh_strict")
+    def _refresh_strict(self) -> bool:
+        return True  # tokens of an account refresh_user refuses stop working too (not only cookies)
+
     def _state(self) -> Path:
         return Path(self.state) if self.state else state_dir()
+
+    async def refresh_user(self, user, handler=None):
+        """The account checked again at a user's first visit after the hub starts and every
+        auth_refresh_age (5 minutes): gone from accounts.json, they must sign in again (and
+        cannot); a trainer made a trainee leaves the `trainers` group. (hub/accounts.py also
+        tells a running hub at once; this covers a hub that was not running then, and
+        Kubernetes, where the accounts file is a Secret.)"""
+        try:
+            account = load_accounts(self._state())["accounts"].get(user.name)
+        except AccountError as exc:
+            self.log.error("accounts not checked again: %s", exc)
+            return True  # a damaged file signs nobody out; sign-in refuses all until it is mended
+        if account is None:
+            self.log.warning("%s has no account any more: signed out", user.name)
+            return False
+        return {"groups": [TRAINERS_GROUP] if account["role"] == "trainer" else []}
 
     async def authenticate(self, handler, data):
         name = str(data.get("username", "")).strip().lower()
