@@ -107,14 +107,14 @@ def footer_html(page_id: str) -> str:
         links.append(f'<a href="{page_url(after)}" rel="next">Next: {escape(after.title)} →</a>')
     return (
         '<nav class="cm-footer" aria-label="Page navigation"><p>'
-        + " &nbsp;|&nbsp; ".join(links)
+        + '<span class="cm-sep" aria-hidden="true"> &nbsp;|&nbsp; </span>'.join(links)
         + "</p></nav>"
     )
 
 
 def header_html(page: Page, store: ProgressStore | None) -> str:
-    """The course's bar (CM 101, where the trainee is, the whole course's progress), then who
-    is signed in and this part's progress."""
+    """The course's bar (CM 101, where the trainee is, the whole course's progress; in the app
+    it stays at the top), then who is signed in and this part's progress."""
     outline = load_outline()
     part = None if page.id == map_page().id else outline.part_of(page.id)
     where = f'<span class="cm-crumb"> › {escape(part.title)}</span>' if part else ""
@@ -144,7 +144,7 @@ def header_html(page: Page, store: ProgressStore | None) -> str:
     notice = ""
     if store and store.notice:
         notice = f'<div class="cm-notice" role="alert">{escape(store.notice)}</div>'
-    return f'<header class="cm-header">{bar}{who}</header>{notice}'
+    return f'<header class="cm-header">{bar}</header>{who}{notice}'
 
 
 def _bar(fraction: float, label: str) -> str:

@@ -35,6 +35,10 @@ from cmcourse.html.theme import STYLE
 HandIn = Callable[[ProgressStore, Summary], str]
 """Passes a submitted attempt on; returns a sentence for the trainee about where it went."""
 
+# The certificate is shown whole, as it prints, not in a box that scrolls: the frame takes its
+# document's height once loaded (same origin: its srcdoc is the page's own).
+FIT = "this.style.height = this.contentDocument.documentElement.scrollHeight + 24 + 'px'"
+
 
 @safe(lambda html: shown(STYLE + html))
 def results_panel(page: CoursePage | BrokenPage, hand_in: HandIn | None = None) -> None:
@@ -250,7 +254,8 @@ def _results_panel(store: ProgressStore, hand_in: HandIn | None) -> None:
                 display(
                     HTML(
                         f'<iframe title="{escape(results.certificate.title)}" '
-                        f'srcdoc="{escape(cert)}" class="cm-certificate"></iframe>'
+                        f'srcdoc="{escape(cert)}" class="cm-certificate" onload="{FIT}">'
+                        "</iframe>"
                     )
                 )
 

@@ -53,7 +53,7 @@ def sign_in(page, name: str) -> None:
     """Sent to the sign-in page, start as a new trainee: back on the page asked for."""
     assert "/cm101/sign-in" in page.url
     servers.sign_in(page, name)
-    page.locator(".cm-header", has_text=f"Signed in as {name}").wait_for()
+    page.locator(".cm-who", has_text=f"Signed in as {name}").wait_for()
 
 
 def nadia_step_1_done(data: Path, name: str) -> None:
@@ -159,7 +159,7 @@ def test_back_forward_reload_and_links_behave_as_on_a_website(app, browser):
     shown(page, "1.2 Core steps")
     page.locator(".cm-wrong").wait_for()
     assert page.get_by_role("radio", name="c. Identification - Registration").is_checked()
-    assert "Bashir Noor" in page.inner_text(".cm-header")
+    assert "Bashir Noor" in page.inner_text(".cm-who")
 
     page.goto(url + "?page=1.9")  # a mistyped link: the map, saying so
     shown(page, "CM 101")
@@ -179,7 +179,7 @@ def test_two_trainees_each_see_only_their_own_work(app, browser):
     a.locator(".cm-wrong").wait_for()
     b.reload()
     shown(b, "1.2 Core steps")
-    assert "Trainee Two" in b.inner_text(".cm-header")
+    assert "Trainee Two" in b.inner_text(".cm-who")
     assert b.locator(".cm-feedback").count() == 0
     assert not b.get_by_role("radio", name="c. Identification - Registration").is_checked()
     a_context.close()

@@ -84,6 +84,10 @@ def test_a_certificate_of_achievement_is_issued_kept_and_verified(server, browse
     assert "63 of 66 points on first tries, 66 of 66 points in the end" in text
     assert "reaching the pass mark of 70% on first tries" in text
     code = certificate.locator(".code").inner_text()
+    whole = "f => f.getBoundingClientRect().height >= f.contentDocument.body.scrollHeight"
+    page.wait_for_function(  # shown whole, not in a box of its own that scrolls
+        f"({whole})(document.querySelector('iframe.cm-certificate'))"
+    )
     page.screenshot(path=str(SHOTS / "certificate_results.png"), full_page=True)
 
     # Reloaded (or another day): the submitted attempt and its certificate are still there.

@@ -130,7 +130,7 @@ def test_trainees_sign_in_from_their_cards_and_the_room_has_a_cap(classroom, bro
         with page.expect_navigation():
             page.get_by_role("button", name="Start").click()
         shown(page, "CM 101")
-        assert f"Signed in as {card.name}" in page.inner_text(".cm-header")
+        assert f"Signed in as {card.name}" in page.inner_text(".cm-who")
     # Two trainees hold the two places; the third is told plainly.
     context, page = new_page(browser, 390)
     page.goto(app)

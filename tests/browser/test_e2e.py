@@ -134,7 +134,7 @@ def test_two_trainees_see_only_their_own_progress(server, browser):
     servers.answer(a, "c. Identification - Registration")
     a.wait_for_selector(".cm-wrong")
     open_page(b, base + "course/module1/1_2_core_steps.ipynb")
-    assert "Trainee Two" in b.inner_text(".cm-header")
+    assert "Trainee Two" in b.inner_text(".cm-who")
     assert b.locator(".cm-feedback").count() == 0
     assert not b.get_by_role("radio", name="c. Identification - Registration").is_checked()
     files = sorted((data / "trainees").glob("*.sqlite"))
@@ -319,7 +319,7 @@ def test_a_preheated_page_waits_for_the_trainee_who_asks_for_it(tmp_path, browse
             page.set_default_timeout(60_000)
             page.goto(base + app + "?page=1.2")
             page.locator(".cm-app-content h1", has_text="1.2 Core steps").wait_for()
-            page.locator(".cm-header", has_text=name).wait_for()
+            page.locator(".cm-who", has_text=name).wait_for()
             radio = page.get_by_role("radio", name="c. Identification - Registration")
             if name == "Preheat One":
                 page.wait_for_selector(".cm-wrong")

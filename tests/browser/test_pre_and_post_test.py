@@ -54,7 +54,7 @@ def test_a_trainee_takes_the_pretest_then_sees_the_gain_after_the_course(server,
     page.goto(server + "?page=pretest")
     servers.sign_in(page, "Zainab Farah")
     shown(page, "Before you start")
-    page.locator(".cm-header", has_text="Signed in as Zainab Farah").wait_for()
+    page.locator(".cm-who", has_text="Signed in as Zainab Farah").wait_for()
     take(page, right=set(ids[:3]))
     page.get_by_text("Pre-test finished").wait_for()
     assert "3 of 10" not in page.inner_text(".cm-app-content")  # the score stays hidden

@@ -36,7 +36,7 @@ def test_two_people_one_after_the_other_on_one_browser(server, browser):
     page.screenshot(path=str(SHOTS / "signin_laptop.png"), full_page=True)
     sign_in(page, "Halima Musa")
     shown(page, "1.2 Core steps")
-    assert "Signed in as Halima Musa" in page.inner_text(".cm-header")
+    assert "Signed in as Halima Musa" in page.inner_text(".cm-who")
     answer(page, "c. Identification - Registration")
     page.locator(".cm-wrong").wait_for()
     page.screenshot(path=str(SHOTS / "signed_in_header_laptop.png"))
@@ -50,7 +50,7 @@ def test_two_people_one_after_the_other_on_one_browser(server, browser):
     page.goto(url + "?page=1.2")
     sign_in(page, "Ibrahim Sesay", "9173")
     shown(page, "1.2 Core steps")
-    assert "Signed in as Ibrahim Sesay" in page.inner_text(".cm-header")
+    assert "Signed in as Ibrahim Sesay" in page.inner_text(".cm-who")
     assert "Halima" not in page.inner_text("body")
     assert page.locator(".cm-feedback").count() == 0
     assert not page.get_by_role("radio", name="c. Identification - Registration").is_checked()
@@ -105,7 +105,7 @@ def test_an_arabic_name_with_harakat_is_accepted_and_shown_as_written(server, br
     page.goto(url)
     sign_in(page, "مُحَمَّد عَلِي")
     shown(page, "CM 101")
-    assert "مُحَمَّد عَلِي" in page.inner_text(".cm-header")
+    assert "مُحَمَّد عَلِي" in page.inner_text(".cm-who")
     context.close()
 
 
