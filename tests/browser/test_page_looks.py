@@ -1,7 +1,7 @@
 """A course, not a notebook, in Chromium at a laptop's and a phone's width: the course's bar
 stays at the top while the page scrolls, a page turn starts at the top, the window scrolls
 from the keyboard, a lesson, a question, feedback and the points to consider look different,
-and the results table keeps its words whole."""
+and the results table keeps its words whole, and the keyboard's place is plain to see."""
 
 from __future__ import annotations
 
@@ -100,3 +100,19 @@ def test_the_results_table_keeps_its_words_whole(page):
     table = page.locator("table.cm-results")
     assert "Case Management Supervision" in table.inner_text()
     assert table.evaluate(WORDS_CUT) == []
+
+
+CONTRAST = """c => { const [r, g, b] = c.match(/\\d+/g).slice(0, 3).map(v => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05); }"""
+
+
+def test_the_keyboards_place_is_plain_to_see(page):
+    link = page.get_by_role("link", name="Next: 1.3").last
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus from the keyboard: the ring is drawn
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    width = page.evaluate("parseFloat(getComputedStyle(document.activeElement).outlineWidth)")
+    assert width >= 2
+    assert page.evaluate(f"({CONTRAST})('{ring}')") >= 3  # against the page's white
