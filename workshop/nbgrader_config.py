@@ -8,6 +8,8 @@ nbgrader and never committed.
 import atexit
 import os
 import shutil
+import signal
+import sys
 import tempfile
 
 from cmcourse.assignments.sandbox import KERNEL_NAME, RUN_PREFIX
@@ -30,6 +32,9 @@ c.Execute.timeout = 120
 # throwaway /tmp.
 _run = tempfile.mkdtemp(prefix=RUN_PREFIX)
 atexit.register(shutil.rmtree, _run, True)
+# Stopped by a signal (a kill, the machine shutting down), Python would skip atexit: exit instead.
+if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 c.KernelManager.connection_file = os.path.join(_run, "kernel.json")
 os.environ["JUPYTER_PATH"] = os.pathsep.join(
     filter(None, [os.path.join(c.CourseDirectory.root, "jupyter"), os.environ.get("JUPYTER_PATH")])

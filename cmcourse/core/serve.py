@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -22,6 +23,7 @@ import webbrowser
 from cmcourse.core.paths import ROOT
 
 MAP_PATH = "voila/render/course/index.ipynb"
+RUNTIME_PREFIX = "cm101-runtime-"  # the folder of one server's kernel connection files
 # Debian's Chromium, as the browser tests and benchmarks drive it (headless, no network).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -222,6 +224,18 @@ def main(argv: list[str] | None = None) -> int:
         command = voila_command(args.port, args.preheat)
     if args.shared_minutes > 0:
         command.append(f"--CourseVoila.shared_minutes={args.shared_minutes}")
+    # The kernels' connection files in a folder of this run's own, removed when it ends (also
+    # on Ctrl+C or SIGTERM): none are left behind in the shared Jupyter runtime folder.
+    runtime = tempfile.mkdtemp(prefix=RUNTIME_PREFIX)
+    env["JUPYTER_RUNTIME_DIR"] = runtime
+    command.append(f"--Voila.connection_dir_root={runtime}")  # Voilà's own voila_* folder
+    try:
+        return _serve(command, env, url, args)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _serve(command: list[str], env: dict[str, str], url: str, args: argparse.Namespace) -> int:
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     # Draw the figures and dashboards once, beside Voilà, so no trainee waits for them (each
     # is written whole, then renamed: stopping this half-way leaves no broken file).
