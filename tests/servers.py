@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -48,6 +50,18 @@ def start_voila(
     base = f"http://127.0.0.1:{port}/voila/render/"
     assert wait_until_up(base, 90, proc), "Voilà did not start"
     return proc, base
+
+
+@contextlib.contextmanager
+def served(folder: Path, env: dict[str, str] | None = None, **options) -> Iterator[str]:
+    """`start_voila` for a `with` block (a fixture's): the pages' base address; the server
+    stops when the block ends, however it ends."""
+    proc, base = start_voila(folder, env, **options)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 # -- over plain HTTP ---------------------------------------------------------------------------

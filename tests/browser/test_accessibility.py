@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from servers import answer, new_page, shown, sign_in, sign_in_as_trainer, start_voila
+from servers import answer, new_page, served, shown, sign_in, sign_in_as_trainer
 
 from cmcourse.core.outline import load_outline
 
@@ -135,10 +135,8 @@ def audits(record_property):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("accessibility")
-    proc, base = start_voila(data)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from servers import PIN, SHOTS, new_page, sign_in, sign_in_as_trainer, start_voila
+from servers import PIN, SHOTS, new_page, served, sign_in, sign_in_as_trainer
 
 from cmcourse.core.accounts import registered_session
 from cmcourse.core.bank import load_bank
@@ -46,10 +46,8 @@ def completed(folder) -> None:
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("certificate")
     completed(data)
-    proc, base = start_voila(data)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base
 
 
 def wait_turned(page) -> None:

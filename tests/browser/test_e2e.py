@@ -14,7 +14,7 @@ import nbformat
 import pytest
 import servers
 from builders import signed_in
-from servers import SHOTS, kernels, start_voila
+from servers import SHOTS, kernels, served, start_voila
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("progress")
-    proc, base = start_voila(data)
-    yield base, data
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base, data
 
 
 def sign_in(page, base, name):

@@ -11,7 +11,7 @@ import re
 import pytest
 from pdftext import pdf_text
 from playwright.sync_api import expect
-from servers import SHOTS, new_page, shown, sign_in, start_voila
+from servers import SHOTS, new_page, served, shown, sign_in
 
 from cmcourse.core.store import ProgressReader
 
@@ -27,10 +27,8 @@ RED, AMBER = "rgb(198, 40, 40)", "rgb(249, 168, 37)"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("meeting")
-    proc, base = start_voila(data)
-    yield base, data
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base, data
 
 
 def open_tool(page, base, name, *, new=True):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import servers
-from servers import SHOTS, new_page, shown, start_voila
+from servers import SHOTS, new_page, served, shown
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,8 @@ WITHOUT_MENTAL_HEALTH = [
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    proc, base = start_voila(tmp_path_factory.mktemp("nadia"))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(tmp_path_factory.mktemp("nadia")) as base:
+        yield base
 
 
 def question(page, words: str):

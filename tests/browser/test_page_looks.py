@@ -6,7 +6,7 @@ and the results table keeps its words whole, and the keyboard's place is plain t
 from __future__ import annotations
 
 import pytest
-from servers import answer, new_page, shown, sign_in, start_voila
+from servers import answer, new_page, served, shown, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,8 @@ NAMES = iter(
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    proc, base = start_voila(tmp_path_factory.mktemp("looks"))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(tmp_path_factory.mktemp("looks")) as base:
+        yield base
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import servers
-from servers import SHOTS, shown, start_voila
+from servers import SHOTS, served, shown
 
 from cmcourse.core import learningcheck as lc
 
@@ -20,10 +20,8 @@ APP = "course/index.ipynb"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("learning")
-    proc, base = start_voila(data)
-    yield base + APP
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base + APP
 
 
 def label(question, right: bool) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from servers import PIN, SHOTS, answer, new_page, shown, sign_in, start_voila
+from servers import PIN, SHOTS, answer, new_page, served, shown, sign_in, start_voila
 
 from cmcourse.core.accounts import Accounts
 
@@ -18,10 +18,8 @@ APP = "course/index.ipynb"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("signin")
-    proc, base = start_voila(data)
-    yield base + APP, data
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(data) as base:
+        yield base + APP, data
 
 
 def sign_out(page) -> None:
