@@ -1,9 +1,11 @@
 """JupyterHub for a CM 101 workshop on one machine (started by `sudo make hub`).
 
 Trainees sign in with the accounts the trainer made (hub/accounts.py) and land in the Voilà
-course; progress is kept per trainee; assignments go through the nbgrader exchange; trainers
-get the live view at /services/cm101-live/. Everything listens on 127.0.0.1 unless
-CM101_HUB_IP says otherwise (see hub/README.md for the settings, all environment variables).
+course, a hub service at /services/cm101-course/ running as its own account (cm101-course),
+which keeps everyone's progress; assignments go through the nbgrader exchange from each
+trainee's own server; trainers get the live view at /services/cm101-live/ (account
+cm101-live). Everything listens on 127.0.0.1 unless CM101_HUB_IP says otherwise (see
+hub/README.md for the settings, all environment variables, and who may read what).
 """
 
 import os
@@ -20,7 +22,7 @@ import hubtls  # noqa: E402
 import workshopauth  # noqa: E402
 import workshophub  # noqa: E402
 
-from cmcourse.core.serve import free_port, voila_args  # noqa: E402
+from cmcourse.core.serve import MAP_PATH, free_port, jupyter_path, voila_args  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
@@ -47,6 +49,7 @@ EXCHANGE = os.environ.get("CM101_EXCHANGE", workshophub.DEFAULT_EXCHANGE)
 IP = os.environ.get("CM101_HUB_IP", "127.0.0.1")
 PORT = int(os.environ.get("CM101_HUB_PORT", "8000"))
 LIVE_PORT = _port("CM101_LIVE_PORT")
+COURSE_PORT = _port("CM101_COURSE_PORT")
 IDLE_SERVER = int(os.environ.get("CM101_IDLE_SERVER", "3600"))  # a trainee's server, seconds
 IDLE_KERNEL = int(os.environ.get("CM101_IDLE_KERNEL", "120"))  # a page's kernel, as in serve
 # The address the room connects to: HTTPS with CM101_HUB_SSL_CERT/KEY; plain HTTP only on this
@@ -60,7 +63,12 @@ PRIVATE.chmod(0o700)
 if moved := workshophub.prepare_exchange(EXCHANGE):
     print(f"The exchange's course folder was not root's: moved aside to {moved}", file=sys.stderr)
 workshophub.build_font_cache(STATE, sys.executable)
-TRAINEE_PYTHON = workshophub.trainee_python(STATE)
+PYTHON = workshophub.hub_python(STATE)  # what trainees, the course and the live view run
+# The course and the live view as accounts of their own; the answer key, solutions, gradebook
+# and hand-ins in the repository out of trainees' reach (workshophub.OPEN_TO_TRAINEES).
+workshophub.prepare_services(STATE)
+workshophub.lock_repository()
+COURSE_DATA = workshophub.course_data(STATE)
 
 # -- the hub and its proxy (configurable-http-proxy from npm, in hub/node_modules) --------------
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{_port('CM101_HUB_API_PORT')}"
@@ -70,9 +78,6 @@ c.ConfigurableHTTPProxy.pid_file = str(PRIVATE / "proxy.pid")
 c.JupyterHub.pid_file = str(PRIVATE / "jupyterhub.pid")
 c.JupyterHub.db_url = f"sqlite:///{PRIVATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
-# Course addresses without /user/<name>/ (the course's links, a page named on a slide) reach
-# the live view's service, which sends them on to the trainee's own server.
-c.Proxy.extra_routes = {"/voila/": f"http://127.0.0.1:{LIVE_PORT}"}
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every trainee's server
 c.JupyterHub.template_vars = {
     "announcement_login": "CM 101 workshop: sign in with the name and password from your trainer."
@@ -82,28 +87,60 @@ c.JupyterHub.template_vars = {
 c.JupyterHub.authenticator_class = workshopauth.WorkshopAuthenticator
 c.WorkshopAuthenticator.state = str(STATE)
 
-# -- each trainee's server: their own system account, landing in the Voilà course ---------------
+# -- the course: a hub service of its own, where the key is ---------------------------------------
+# The same course server as `make serve` (cmcourse.server), as the account cm101-course: its
+# pages' kernels read the question bank and check answers there, and keep every trainee's
+# progress in <state>/course, which no trainee's account can open. The hub signs people in
+# (OAuth, --CourseVoila.hub); trainers (the hub's trainers group) get the course's trainer
+# pages too. Everyone lands here after signing in.
+COURSE_PREFIX = "/services/cm101-course/"
+VENV = Path(sys.prefix)
+c.JupyterHub.default_url = f"{COURSE_PREFIX}{MAP_PATH}"
+COURSE_SERVICE = {
+    "name": "cm101-course",
+    "display": True,
+    "url": f"http://127.0.0.1:{COURSE_PORT}",
+    "user": workshophub.COURSE_ACCOUNT,
+    "cwd": str(COURSE_DATA),
+    "command": [
+        PYTHON,
+        "-m",
+        "cmcourse.server",
+        *voila_args(COURSE_PORT, cull_idle=IDLE_KERNEL),
+        f"--Voila.base_url={COURSE_PREFIX}",
+        "--CourseVoila.hub=True",
+        f"--CourseVoila.trainers_group={workshopauth.TRAINERS_GROUP}",
+        # Kernels talk over sockets in the course's private folder, not on 127.0.0.1 ports
+        # every account of the machine can knock on.
+        "--KernelManager.transport=ipc",
+    ],
+    "environment": {
+        "CM101_DATA_DIR": str(COURSE_DATA),
+        "CM101_WORKSHOP_DIR": str(COURSE_DATA / "workshop"),  # "Submit results" hand-ins
+        "JUPYTER_PATH": jupyter_path(str(VENV / "share" / "jupyter")),
+        "JUPYTER_CONFIG_PATH": str(VENV / "etc" / "jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(COURSE_DATA / "run"),
+        "MPLCONFIGDIR": str(COURSE_DATA / "matplotlib"),
+    },
+    "oauth_no_confirm": True,
+}
+
+# -- each trainee's server: their own system account, for nbgrader's assignments -----------------
 # LocalProcessSpawner with one system account per trainee (not SimpleLocalProcessSpawner, which
 # runs everyone as one user): file permissions then keep each trainee's work from the others.
+# It opens JupyterLab (the Assignments tab); the course is not served from it.
 c.JupyterHub.spawner_class = workshophub.WorkshopSpawner
 c.WorkshopSpawner.state = str(STATE)
 c.WorkshopSpawner.exchange = EXCHANGE
 c.WorkshopSpawner.venv = sys.prefix
-c.Spawner.cmd = [TRAINEE_PYTHON, "-m", "jupyterhub.singleuser"]
+c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = [
-    # Voilà's settings for the course, the same as `make serve` (no tracebacks, idle kernels
-    # culled), for Voilà running inside the trainee's Jupyter server.
-    *(
-        a
-        for a in voila_args(0, cull_idle=IDLE_KERNEL)
-        if a.startswith(("--VoilaConfiguration.", "--MappingKernelManager."))
-    ),
     "--ServerApp.terminals_enabled=False",
     # Kernels talk over sockets in the trainee's private runtime folder, not on 127.0.0.1
     # ports: thirty servers choosing ports at once collide, and no one else can even knock.
     "--KernelManager.transport=ipc",
 ]
-c.Spawner.default_url = "/voila/render/course/index.ipynb"
+c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 120  # thirty servers starting at once on two cores take a while
 c.Spawner.start_timeout = 180
 c.LocalProcessSpawner.interrupt_timeout = 10
@@ -126,6 +163,17 @@ c.JupyterHub.load_roles = [
         "groups": [workshopauth.TRAINERS_GROUP],
     },
     {
+        # Every hub user may open the course (the hub's default user role, and the course).
+        "name": "user",
+        "scopes": ["self", "access:services!service=cm101-course"],
+    },
+    {
+        "name": "cm101-live",
+        "description": "The live view leaves the trainers out of the room's table",
+        "scopes": [f"read:groups!group={workshopauth.TRAINERS_GROUP}"],
+        "services": ["cm101-live"],
+    },
+    {
         "name": "idle-culler",
         "description": "Stop trainees' servers nobody has used for a while",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
@@ -133,14 +181,19 @@ c.JupyterHub.load_roles = [
     },
 ]
 c.JupyterHub.services = [
+    COURSE_SERVICE,
     {
+        # As the account cm101-live: it reads the course's progress files, which only the
+        # course writes, and may read nothing of trainees' own.
         "name": "cm101-live",
         "display": True,
         "url": f"http://127.0.0.1:{LIVE_PORT}",
-        "command": [sys.executable, str(HERE / "live_service.py")],
+        "user": workshophub.LIVE_ACCOUNT,
+        "cwd": str(workshophub.live_home(STATE)),
+        "command": [PYTHON, str(HERE / "live_service.py")],
         "environment": {
-            "CM101_HUB_STATE": str(STATE),
-            "MPLCONFIGDIR": str(STATE / "matplotlib"),
+            "CM101_COURSE_DATA": str(COURSE_DATA),
+            "MPLCONFIGDIR": str(workshophub.live_home(STATE) / "matplotlib"),
             "CM101_LIVE_REFRESH": os.environ.get("CM101_LIVE_REFRESH", ""),
         },
         "oauth_no_confirm": True,

@@ -1,10 +1,10 @@
-"""The trainer's live view as a JupyterHub service, at /services/cm101-live/ (trainers only);
-also the redirect of course addresses to each trainee's own server (OwnServerHandler).
+"""The trainer's live view as a JupyterHub service, at /services/cm101-live/ (trainers only).
 
-Started by the hub (see jupyterhub_config.py). The hub signs the trainer in (OAuth); only
-accounts with the scope access:services!service=cm101-live, given to the `trainers` group,
-get the page, everyone else a 403. It reads every trainee's progress file, which is why it
-runs as root like the hub: trainees' files are readable by nobody else.
+Started by the hub (see jupyterhub_config.py) as its own account, cm101-live. The hub signs
+the trainer in (OAuth); only accounts with the scope access:services!service=cm101-live,
+given to the `trainers` group, get the page, everyone else a 403. It reads the progress files
+of the course service (cm101-course), which only the course writes: no trainee can edit what
+it shows. Who the trainers are (left out of the table) it asks the hub.
 """
 
 from __future__ import annotations
@@ -13,16 +13,20 @@ import contextlib
 import json
 import os
 import threading
+import time
+import urllib.error
+import urllib.request
 from html import escape
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlparse
 
-import workshopauth
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from tornado import ioloop, web
 
 from cmcourse.core.store import hub_trainee_id
+
+TRAINERS_GROUP = "trainers"  # as workshopauth.TRAINERS_GROUP (the hub's role lets us read it)
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -59,18 +63,55 @@ def every() -> int:
     return round(refresh_seconds())
 
 
-def progress_root() -> Path:
-    """Where every trainee's progress folder is: $CM101_PROGRESS_ROOT, else <state>/progress."""
-    configured = os.environ.get("CM101_PROGRESS_ROOT")
-    return Path(configured) if configured else workshopauth.state_dir() / "progress"
+def course_data() -> Path:
+    """The course service's data folder: $CM101_COURSE_DATA (its trainees/ holds the files)."""
+    return Path(os.environ["CM101_COURSE_DATA"])
+
+
+def kubernetes_folders() -> list[Path] | None:
+    """On Kubernetes (hub/z2jh/live-service.yaml: $CM101_PROGRESS_ROOT) the course still runs
+    in each trainee's pod, its progress in a folder of theirs: those folders, else None."""
+    from cmcourse.trainer.live import hub_folders
+
+    root = os.environ.get("CM101_PROGRESS_ROOT")
+    return hub_folders(Path(root)) if root else None
+
+
+_trainers: tuple[float, set[str]] = (0.0, set())
+
+
+def trainers() -> set[str]:
+    """The hub users in the trainers' group, asked of the hub at most every 30 s (the last
+    answer kept while the hub does not reply)."""
+    global _trainers
+    asked, known = _trainers
+    if time.monotonic() - asked < 30:
+        return known
+    request = urllib.request.Request(
+        f"{os.environ['JUPYTERHUB_API_URL']}/groups/{TRAINERS_GROUP}",
+        headers={"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            known = set(json.load(reply).get("users", []))
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:  # 404: no trainer has signed in yet
+            return known
+        known = set()
+    except OSError:
+        return known
+    _trainers = (time.monotonic(), known)
+    return known
 
 
 def view_html() -> str:
-    """The view now: every trainee's progress folder on the hub, trainers left out."""
-    from cmcourse.trainer.live import hub_folders, live_html, snapshot
+    """The view now: every trainee of the course, trainers left out."""
+    from cmcourse.trainer.live import live_html, snapshot
 
-    trainers = {hub_trainee_id(name) for name in workshopauth.trainers()}
-    return live_html(snapshot(hub_folders(progress_root()), exclude=trainers, only_own=True))
+    leave_out = {hub_trainee_id(name) for name in trainers()}
+    if (folders := kubernetes_folders()) is not None:
+        return live_html(snapshot(folders, exclude=leave_out, only_own=True))
+    return live_html(snapshot([course_data()], exclude=leave_out))
 
 
 class LiveHandler(HubOAuthenticated, web.RequestHandler):
@@ -99,18 +140,6 @@ class LiveHandler(HubOAuthenticated, web.RequestHandler):
         )
 
 
-class OwnServerHandler(web.RequestHandler):
-    """A course address without the trainee's prefix (/voila/render/course/...: a link written
-    for `make serve`, or typed from the trainer's slide) goes to the same page on the signed-in
-    trainee's own server, through the hub's /hub/user-redirect/. The proxy sends /voila/ here
-    (c.Proxy.extra_routes in jupyterhub_config.py)."""
-
-    def get(self, path: str) -> None:
-        base = os.environ.get("JUPYTERHUB_BASE_URL", "/")
-        query = f"?{self.request.query}" if self.request.query else ""
-        self.redirect(f"{base}hub/user-redirect/voila/{path}{query}")
-
-
 def make_app() -> web.Application:
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
     # Whose sign-in a request carries is asked of the hub again after 5 s, not 5 minutes: a
@@ -120,7 +149,6 @@ def make_app() -> web.Application:
         [
             (prefix.rstrip("/") + "/?", LiveHandler),
             (prefix + "oauth_callback", HubOAuthCallbackHandler),
-            (r"/voila/(.*)", OwnServerHandler),
         ],
         cookie_secret=os.urandom(32),
     )

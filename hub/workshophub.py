@@ -1,11 +1,11 @@
-"""The CM 101 hub on one machine: one system account per trainee, the exchange, the Python
-the trainees run. Loaded by hub/jupyterhub_config.py (the hub runs as root); the sign-in is
-in workshopauth.py.
+"""The CM 101 hub on one machine: one system account per trainee, the accounts of the course
+and the live view, who may read what, the exchange, the Python the accounts run. Loaded by
+hub/jupyterhub_config.py (the hub runs as root); the sign-in is in workshopauth.py.
 """
 
 from __future__ import annotations
 
-import asyncio
+import grp
 import os
 import pwd
 import shutil
@@ -17,8 +17,6 @@ import workshopauth
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado import web
 from traitlets import Unicode
-
-from cmcourse.core.serve import jupyter_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: trainers' commands agree
@@ -50,10 +48,6 @@ class WorkshopSpawner(LocalProcessSpawner):
     def runtime_dir(self) -> Path:
         return self._state() / "run" / self.user.name
 
-    @property
-    def progress_dir(self) -> Path:
-        return self._state() / "progress" / self.user.name
-
     def make_preexec_fn(self, name):
         return set_user_setuid(accounts.system_name(name))
 
@@ -65,29 +59,24 @@ class WorkshopSpawner(LocalProcessSpawner):
 
     def get_env(self):
         env = super().get_env()
-        env["CM101_DATA_DIR"] = str(self.progress_dir)
-        # "Submit results" writes its nbgrader copy here, in the trainee's private home.
-        env["CM101_WORKSHOP_DIR"] = str(self.home / "cm101-workshop")
         env["CM101_EXCHANGE"] = self.exchange
         # nbgrader and Jupyter settings for trainees (exchange, course id, no instructor tools).
         venv = Path(self.venv or sys.prefix)
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
             [str(ROOT / "hub" / "trainee"), str(venv / "etc" / "jupyter")]
         )
-        # The Jupyter data of the hub's environment (Voilà templates, widget and nbgrader
-        # extensions), also when trainees run the Python made by trainee_python().
-        env["JUPYTER_PATH"] = jupyter_path(str(venv / "share" / "jupyter"))
-        # `python` and the scripts next to it are the trainees' own Python (see trainee_python).
+        # The Jupyter data of the hub's environment (JupyterLab's and nbgrader's extensions),
+        # also when trainees run the Python made by hub_python().
+        env["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
+        # `python` and the scripts next to it are the trainees' own Python (see hub_python).
         python_bin = str(Path(self.cmd[0]).parent)
         env["PATH"] = os.pathsep.join([python_bin, env.get("PATH", os.defpath)])
-        env["MPLCONFIGDIR"] = str(self.home / ".matplotlib")
         # Kernel sockets (see --KernelManager.transport): a short path, as socket paths must be.
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         return env
 
     def prepare(self) -> None:
-        """The trainee's private folders, made as root before their server starts. Only
-        folders whose parent is root's: what goes inside is done as the trainee."""
+        """The trainee's private folders, made as root before their server starts."""
         if not accounts.is_workshop_account(self.system_user):
             raise web.HTTPError(
                 403,
@@ -96,38 +85,12 @@ class WorkshopSpawner(LocalProcessSpawner):
             )
         state = self._state()
         accounts.passage_dir(state)
-        accounts.passage_dir(state / "progress")
-        accounts.private_dir(self.progress_dir, self.system_user)
         accounts.private_dir(self.home, self.system_user)
         accounts.passage_dir(state / "run")
         accounts.private_dir(self.runtime_dir, self.system_user)
 
-    async def setup_as_trainee(self) -> None:
-        """hub/trainee_setup.py, as the trainee: inside their home, only they act."""
-        pw = pwd.getpwnam(self.system_user)
-        proc = await asyncio.create_subprocess_exec(
-            self.cmd[0],
-            str(ROOT / "hub" / "trainee_setup.py"),
-            self.user.name,
-            str(ROOT / "course"),
-            str(self._state() / "matplotlib"),
-            user=pw.pw_uid,
-            group=pw.pw_gid,
-            extra_groups=[],
-            cwd=str(self.home),
-            env=self.get_env(),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
-        if proc.returncode != 0:
-            problem = out.decode(errors="replace")
-            self.log.error("setting up %s failed:\n%s", self.user.name, problem)
-            raise web.HTTPError(500, f"{self.user.name}'s folders could not be set up.")
-
     async def start(self):
         self.prepare()
-        await self.setup_as_trainee()
         return await super().start()
 
 
@@ -171,6 +134,99 @@ def _not_roots(folder: Path) -> bool:
     return folder.is_symlink() or not folder.is_dir() or info.st_uid != 0
 
 
+# -- the course and the live view: accounts of their own --------------------------------------
+# The course (cmcourse.server as the hub service cm101-course) reads the question bank and
+# checks answers; trainees' accounts may not read either. The live view reads the course's
+# progress files, and nothing a trainee can write.
+COURSE_ACCOUNT = "cm101-course"
+LIVE_ACCOUNT = "cm101-live"
+KEY_GROUP = "cm101-keys"  # may read the repository's course, key and solutions: the two above
+# What trainees' accounts may read in the repository: the code their servers and assignment
+# kernels run, and the hub's settings for them. Everything else at its top (the course's pages
+# and question bank, case studies, supervision tools, nbgrader's sources, gradebook and
+# hand-ins, the tests, git's history, builds) is readable by root and KEY_GROUP only, what is
+# added to it later too.
+OPEN_TO_TRAINEES = frozenset({".venv", "cmcourse", "cmsim", "hub"})
+
+
+def course_data(state: Path) -> Path:
+    """The course service's folder: its home, its accounts file and the trainees' progress."""
+    return state / "course"
+
+
+def live_home(state: Path) -> Path:
+    return state / "live"
+
+
+def _run(*cmd: str) -> None:
+    import subprocess
+
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.strip() or done.stdout.strip()}")
+
+
+def service_account(name: str, home: Path) -> pwd.struct_passwd:
+    """A system account of the hub's own (no password, no login shell) in KEY_GROUP, made if
+    missing. Never a workshop account: a trainee's server never runs as it, nor it as one."""
+    try:
+        grp.getgrnam(KEY_GROUP)
+    except KeyError:
+        _run("groupadd", "--system", KEY_GROUP)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        _run(
+            "useradd", "--system", "--user-group", "--home-dir", str(home), "--no-create-home",
+            "--shell", "/usr/sbin/nologin", "--comment", "CM 101 hub service", name,
+        )  # fmt: skip
+    if accounts.is_workshop_account(name) or pwd.getpwnam(name).pw_uid == 0:
+        raise SystemExit(f"The system account {name} is a workshop account: rename it first.")
+    if name not in grp.getgrnam(KEY_GROUP).gr_mem:
+        _run("usermod", "--append", "--groups", KEY_GROUP, name)
+    if pwd.getpwnam(name).pw_dir != str(home):  # made by a hub with another state folder
+        _run("usermod", "--home", str(home), name)
+    return pwd.getpwnam(name)
+
+
+def prepare_services(state: Path) -> None:
+    """The accounts of the course and the live view, and their folders: the course's own
+    (the live view may pass through it, no one else), the progress in it readable by the live
+    view's group (the folder keeps its group for the files the course makes in it: setgid)."""
+    course = service_account(COURSE_ACCOUNT, course_data(state))
+    live = service_account(LIVE_ACCOUNT, live_home(state))
+    accounts.passage_dir(state)
+    data = course_data(state)
+    for folder, mode in ((data, 0o710), (data / "trainees", 0o2750)):
+        folder.mkdir(exist_ok=True)
+        os.lchown(folder, course.pw_uid, live.pw_gid)
+        folder.chmod(mode)
+    accounts.private_dir(live_home(state), LIVE_ACCOUNT)
+    for home, owner in ((data, course), (live_home(state), live)):
+        fonts = home / "matplotlib"  # matplotlib's font list, copied: about 10 s saved
+        fonts.mkdir(exist_ok=True)
+        for found in (state / "matplotlib").glob("fontlist-*.json"):
+            shutil.copyfile(found, fonts / found.name)
+        for path in (fonts, *fonts.iterdir()):
+            os.lchown(path, owner.pw_uid, owner.pw_gid)
+
+
+def lock_repository(root: Path = ROOT) -> list[str]:
+    """Everything at the repository's top but OPEN_TO_TRAINEES readable by its owner and
+    KEY_GROUP only (group read, never write; others nothing). Returns what was locked."""
+    group = grp.getgrnam(KEY_GROUP).gr_gid
+    locked = []
+    for entry in sorted(root.iterdir()):
+        if entry.name in OPEN_TO_TRAINEES or entry.is_symlink():
+            continue
+        mode = entry.lstat().st_mode & 0o7777
+        readable = 0o050 if entry.is_dir() else 0o040 | (0o010 if mode & 0o100 else 0)
+        os.lchown(entry, -1, group)
+        entry.chmod((mode & ~0o077) | readable)
+        locked.append(entry.name)
+    return locked
+
+
 def usable_by_others(python: str) -> bool:
     """True if an account other than root can run `python` (and reach its standard library)."""
     import subprocess
@@ -188,11 +244,11 @@ def usable_by_others(python: str) -> bool:
     return done.returncode == 0
 
 
-def trainee_python(state: Path) -> str:
-    """The Python the trainees' servers run: the hub's own if trainees can run it, else a
-    small environment in <state>/python made from the system's Python of the same version,
-    loading the hub's packages. (A Python installed under root's private home, as pyenv
-    does, cannot be run by the trainees' accounts.)"""
+def hub_python(state: Path) -> str:
+    """The Python the hub's accounts run (trainees' servers, the course, the live view): the
+    hub's own if they can run it, else a small environment in <state>/python made from the
+    system's Python of the same version, loading the hub's packages. (A Python installed
+    under root's private home, as pyenv does, cannot be run by the hub's accounts.)"""
     import subprocess
     import sysconfig
 

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import os
 import re
 import secrets
 import sqlite3
@@ -33,6 +34,7 @@ from cmcourse.core.store import (
     ProgressStore,
     all_trainees,
     data_dir,
+    hub_trainee_id,
     new_trainee_id,
 )
 
@@ -50,9 +52,10 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS failures (who TEXT NOT NULL, at REAL NOT NULL, client TEXT NOT NULL);
 """
 
-# Kinds of secret: a PIN the trainee chose, a code the trainer handed over, or none yet (a
-# progress file from before sign-in existed, waiting to be claimed).
-PIN, CODE, UNCLAIMED = "pin", "code", "unclaimed"
+# Kinds of secret: a PIN the trainee chose, a code the trainer handed over, none yet (a
+# progress file from before sign-in existed, waiting to be claimed), or none ever (a hub user:
+# the course served by a JupyterHub lets only the hub sign them in).
+PIN, CODE, UNCLAIMED, HUB = "pin", "code", "unclaimed", "hub"
 TRAINEE, TRAINER = "trainee", "trainer"
 LABEL_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
@@ -257,6 +260,18 @@ class Accounts:
         """The trainee of this name whose secret this is, or None."""
         return next((t for t in self.named(name) if self._secret_matches(t.id, secret)), None)
 
+    def hub_account(self, name: str) -> Trainee:
+        """The trainee a JupyterHub user is, made at their first visit: the id from their hub
+        name (unique on the hub), no secret (only the hub signs them in)."""
+        trainee_id = hub_trainee_id(name)
+        found = self.find(trainee_id)
+        if found is not None:
+            return found
+        try:
+            return self._add(name, None, HUB, trainee_id=trainee_id)
+        except sqlite3.IntegrityError:  # their first visit in two tabs at once
+            return self.find(trainee_id) or self._add(name, None, HUB, trainee_id=trainee_id)
+
     def claim(self, trainee_id: str, pin: str) -> Trainee:
         """A trainee from before sign-in existed (their browser still holds the old cookie)
         chooses a PIN for the progress they already have."""
@@ -332,7 +347,7 @@ class Accounts:
         if taken or not re.fullmatch(f"[{LABEL_LETTERS}]{{4}}", label):
             label, note = self._new_label(), f"{name}: a new label, the old one is in use"
         kind = str(account["kind"])
-        if kind not in {PIN, CODE, UNCLAIMED}:
+        if kind not in {PIN, CODE, UNCLAIMED, HUB}:
             raise SignInError(f"An account in the file is of an unknown kind ({kind!r}).")
         roster, created = bool(account["roster"]), str(account["created"])
         self._insert(trainee_id, name, label, account["secret"], kind, roster, created)
@@ -414,10 +429,11 @@ class Accounts:
 
 
 def labels(folder: Path | None = None) -> dict[str, str]:
-    """Every trainee's label by id, read only (nothing is created where no accounts file is:
-    on the hub, whose names are unique, there is none)."""
+    """Every trainee's label by id, read only (nothing is created where no accounts file is,
+    and none is read where this account may not: the hub's live view, whose names are unique,
+    reads progress only)."""
     path = (folder or data_dir()) / "accounts.sqlite"
-    if not path.is_file():
+    if not path.is_file() or not os.access(path, os.R_OK):
         return {}
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)

@@ -29,7 +29,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from cmcourse.core import identity
 from cmcourse.core.accounts import TRAINEE, TRAINER, Accounts, hash_secret
-from cmcourse.server import signin
+from cmcourse.server import hubsignin, signin
 from cmcourse.server.signin import SignInSettings
 
 PASSPHRASE_VARIABLE = "CM101_TRAINER_PASSPHRASE"
@@ -66,13 +66,21 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         super().initialize(**kwargs)
         self.sign_in = sign_in
 
-    def _session_role(self, cookie: str) -> str | None:
+    async def _role(self, cookie: str) -> str | None:
+        """The role of this browser's live session in `cookie`, or None. On a hub, a session
+        the hub no longer vouches for (signed out there, removed, another person, a trainer
+        no longer in the trainers' group) ends here."""
         token = self.get_cookie(cookie)
         if not token:
             return None
         accounts = Accounts()
         try:
             session = accounts.session(token, identity.idle_seconds())
+            if session is not None and self.sign_in.hub:
+                user = await hubsignin.hub_user(self)
+                if not hubsignin.session_matches(session, user, self.sign_in):
+                    accounts.end_session(token)
+                    return None
             return session.role if session else None
         finally:
             accounts.close()
@@ -102,10 +110,10 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             )
             return None
         for_trainer = (path or "").startswith("workshop/")
-        if for_trainer and self._session_role(identity.TRAINER_COOKIE) != TRAINER:
+        if for_trainer and await self._role(identity.TRAINER_COOKIE) != TRAINER:
             self.redirect(f"{base}cm101/trainer?{_next(self.request.uri)}")
             return None
-        if not for_trainer and self._session_role(identity.COOKIE) != TRAINEE:
+        if not for_trainer and await self._role(identity.COOKIE) != TRAINEE:
             why = "&bye=ended" if self.get_cookie(identity.COOKIE) else ""
             self.redirect(f"{base}cm101/sign-in?{_next(self.request.uri)}{why}")
             return None
@@ -179,6 +187,14 @@ class CourseVoila(Voila):
     extra_pages = List(
         Unicode(), help="Notebooks served besides the course's (the benchmarks' bare page)."
     ).tag(config=True)
+    hub = Bool(
+        False,
+        help="Served as a JupyterHub service (hub/jupyterhub_config.py): the hub signs people "
+        "in; the course's own names, PINs and trainer passphrase are not used.",
+    ).tag(config=True)
+    trainers_group = Unicode(
+        "trainers", help="On a hub: the hub group whose users get the trainer's pages."
+    ).tag(config=True)
 
     def _trainer_hash(self) -> str:
         """The trainer passphrase: the one given at start (refused when weak), or a new one,
@@ -216,16 +232,24 @@ class CourseVoila(Voila):
                 )
 
     def start(self) -> None:
-        if self.roster_only:
+        if self.roster_only or self.hub:
             self._outside_what_is_served()
+        if self.hub:
+            hubsignin.connect()
+            # Progress files readable by the group of their folder (the hub's live view), by
+            # nobody else; the kernels inherit this.
+            os.umask(0o027)
         os.environ["CM101_SHARED_DEVICE_MINUTES"] = str(self.shared_minutes)  # for the kernels
         self.sign_in = SignInSettings(
             base_url=self.base_url,
             roster_only=self.roster_only,
             shared_minutes=self.shared_minutes,
-            trainer_hash=self._trainer_hash(),
+            # On a hub nobody signs in with a passphrase: one nobody knows.
+            trainer_hash=hash_secret(new_passphrase()) if self.hub else self._trainer_hash(),
             max_kernels=self.max_kernels,
             pages=served_pages(self.extra_pages),
+            hub=self.hub,
+            trainers_group=self.trainers_group,
         )
         accounts = Accounts()
         try:
@@ -245,7 +269,8 @@ class CourseVoila(Voila):
             elif target is TornadoVoilaTreeHandler:  # no folder is listed: to the course
                 handler = (pattern, ToTheCourse, {"url": signin.app_url(self.base_url)})
             handlers.append(handler)
-        return signin.handlers(self.sign_in) + handlers
+        own = hubsignin.handlers if self.hub else signin.handlers
+        return own(self.sign_in) + handlers
 
 
 main = CourseVoila.launch_instance

@@ -60,6 +60,8 @@ class SignInSettings:
     trainer_hash: str  # the trainer passphrase, hashed
     max_kernels: int = 0  # trainees' pages open at once (0: no cap)
     pages: frozenset[str] = frozenset()  # the notebooks served (paths under the root)
+    hub: bool = False  # a JupyterHub service: the hub signs people in (server.hubsignin)
+    trainers_group: str = "trainers"  # on a hub: its group whose users get the trainer's pages
 
 
 def app_url(base: str) -> str:

@@ -9,6 +9,7 @@ have a random suffix and are removed at the end, with every process the hub star
 from __future__ import annotations
 
 import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import psutil
 import pytest
 import servers
 
-from cmcourse.core.store import ProgressStore
+from cmcourse.core.store import ProgressStore, hub_trainee_id
 from cmsim.errors import FileProblem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ sys.path.insert(0, str(HUB))
 
 import accounts  # noqa: E402
 import workshopauth  # noqa: E402
+import workshophub  # noqa: E402
 from throwaway import ThrowawayHub  # noqa: E402
 
 as_root = pytest.mark.skipif(
@@ -102,7 +104,10 @@ def test_the_trainer_makes_accounts_from_a_file_and_gets_a_password_sheet(tmp_pa
     assert "lowercase letters" in capsys.readouterr().out
 
 
-def test_the_kubernetes_values_carry_the_same_settings_as_the_hub_on_one_machine(tmp_path):
+def test_the_kubernetes_values_carry_the_course_settings_of_the_hub_on_one_machine(tmp_path):
+    """On Kubernetes the course still runs in each trainee's server (hub/README.md, part 2):
+    with the same Voilà settings as the course service on one machine, the same trainers'
+    role and idle time."""
     import yaml
 
     from cmcourse.core.serve import voila_args
@@ -115,9 +120,8 @@ def test_the_kubernetes_values_carry_the_same_settings_as_the_hub_on_one_machine
         *voila,
         "--ServerApp.terminals_enabled=False",
     ]
-    assert '"--ServerApp.terminals_enabled=False"' in config
+    assert '"--ServerApp.terminals_enabled=False"' in config and "*voila_args(" in config
     assert values["singleuser"]["defaultUrl"] == "/voila/render/course/index.ipynb"
-    assert f'c.Spawner.default_url = "{values["singleuser"]["defaultUrl"]}"' in config
     role = values["hub"]["loadRoles"]["cm101-trainer"]
     for scope in role["scopes"]:
         assert f'"{scope}"' in config
@@ -128,30 +132,21 @@ def test_the_kubernetes_values_carry_the_same_settings_as_the_hub_on_one_machine
     progress = {"name": "cm101-progress", "mountPath": "/srv/cm101/progress"}
     assert {**progress, "subPath": "{username}"} in mounts
     assert values["singleuser"]["extraEnv"]["CM101_DATA_DIR"] == "/srv/cm101/progress"
-    # The pod's start names the trainee's progress file after their account, as on one machine.
-    hook = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"][-1]
-    assert hook.startswith('python /opt/cm101/hub/trainee_setup.py "$JUPYTERHUB_USER"')
-    fonts = tmp_path / "fonts"
-    fonts.mkdir()
-    (fonts / "fontlist-v390.json").write_text("{}")
-    env = values["singleuser"]["extraEnv"] | {
-        "HOME": str(tmp_path / "home"),
-        "CM101_DATA_DIR": str(tmp_path / "progress"),
-        "MPLCONFIGDIR": str(tmp_path / "home" / ".matplotlib"),
-    }
+    # The pod's start puts the course in the home folder and the font list in place.
+    hook = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
+    image = tmp_path / "opt"
+    (image / "cm101-matplotlib").mkdir(parents=True)
+    (image / "cm101-matplotlib" / "fontlist-v390.json").write_text("{}")
     (tmp_path / "home").mkdir()
-    done = subprocess.run(
-        [sys.executable, str(HUB / "trainee_setup.py"), "amina", str(ROOT / "course"), str(fonts)],
-        env=os.environ | env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    store = ProgressStore("amina", tmp_path / "progress")
-    assert store.name == "amina"
-    store.close()
+    env = {"HOME": str(tmp_path / "home"), "MPLCONFIGDIR": str(tmp_path / "home" / ".mpl")}
+    script = hook[-1].replace("/opt/", f"{image}/")
+    (image / "cm101").mkdir()
+    (image / "cm101" / "course").symlink_to(ROOT / "course")
+    for _ in range(2):  # each start of the pod
+        done = subprocess.run([*hook[:-1], script], env=env, capture_output=True, text=True)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
     assert (tmp_path / "home" / "course" / "index.ipynb").is_file()
-    assert (tmp_path / "home" / ".matplotlib" / "fontlist-v390.json").is_file()
+    assert (tmp_path / "home" / ".mpl" / "fontlist-v390.json").is_file()
 
 
 # -- the running hub ----------------------------------------------------------------------------
@@ -167,8 +162,9 @@ class Hub:
     def __getattr__(self, name: str):  # url, state, exchange, passwords, proc, stop()...
         return getattr(self.running, name)
 
-    def progress(self, name: str) -> Path:
-        return self.state / "progress" / name
+    def store(self, name: str) -> ProgressStore:
+        """A trainee's progress, as the course service keeps it (read here as root)."""
+        return ProgressStore(hub_trainee_id(name), self.state / "course")
 
 
 @pytest.fixture(scope="module")
@@ -193,8 +189,11 @@ def sign_in(browser, hub: Hub, name: str, password: str | None = None):
     return context, page
 
 
-def course_page(hub: Hub, name: str, path: str) -> str:
-    return f"{hub.url}/user/{name}/voila/render/course/{path}"
+COURSE = "/services/cm101-course/"
+
+
+def course_page(hub: Hub, path: str) -> str:
+    return f"{hub.url}{COURSE}voila/render/course/{path}"
 
 
 def as_trainee(hub: Hub, name: str, *cmd: str) -> subprocess.CompletedProcess:
@@ -240,7 +239,7 @@ def trainees(hub, browser):
 
 
 def tries(hub: Hub, name: str, question: str) -> int:
-    store = ProgressStore(name, hub.progress(name))
+    store = hub.store(name)
     try:
         return store.current().tries.get(question, 0)
     finally:
@@ -253,38 +252,126 @@ def test_a_trainee_signs_in_and_lands_in_the_course_greeted_by_name(hub, browser
     page.wait_for_selector("text=Invalid username or password")
     context.close()
     for name, page in trainees.items():
-        assert page.url == course_page(hub, name, "index.ipynb")
+        assert page.url == course_page(hub, "index.ipynb")
         assert f"Welcome, {name}." in page.inner_text(".cm-map")
         assert "Your name or trainee ID" not in page.inner_text("body")  # the hub says who
 
 
 @as_root
-def test_progress_is_saved_for_the_trainee_and_no_other_trainee_can_read_it(hub, trainees):
+def test_the_course_checks_answers_in_its_own_service_and_keeps_progress_there(hub, trainees):
     page = trainees[hub.amina]
-    # The course map's links open the page in the course app on the trainee's own server.
+    # The course map's links open the page in the course app, served by the course service.
     page.get_by_role("link", name="1.1 What is case management?").click()
     page.locator(".cm-app-content h1", has_text="1.1 What is case").wait_for(timeout=60_000)
-    page.wait_for_url(course_page(hub, hub.amina, "index.ipynb?page=1.1"))  # the address follows
+    page.wait_for_url(course_page(hub, "index.ipynb?page=1.1"))  # the address follows
     page.get_by_role("radio", name="f. a and b").check()
     page.get_by_role("button", name="Check my answer").click()
     page.wait_for_selector(".cm-wrong")
     page.get_by_role("radio", name="g. All of the above").check()
     page.get_by_role("button", name="Check my answer").click()
     page.wait_for_selector(".cm-right")
-    store = ProgressStore(hub.amina, hub.progress(hub.amina))
+    store = hub.store(hub.amina)
     saved = store.current()
     store.close()
     assert saved.answers["m1-key-messages"]["correct"] and saved.tries["m1-key-messages"] == 2
+    # Kept by the course's account, in its folder: no trainee's file to edit.
+    course = pwd.getpwnam(workshophub.COURSE_ACCOUNT).pw_uid
+    assert store.path.stat().st_uid == course and store.path.stat().st_mode & 0o007 == 0
+    kernels = [p for p in hub.processes() if "ipykernel" in " ".join(p.cmdline())]
+    assert kernels and {p.uids().real for p in kernels} == {course}
 
-    # Bilal, signed in, cannot open Amina's course server through the hub...
-    other = trainees[hub.bilal]
-    reply = other.goto(course_page(hub, hub.amina, "index.ipynb"))
-    assert reply.status == 403 and "You do not have permission" in other.inner_text("body")
-    # ...nor read her progress file with his own account, whatever code he runs.
-    read = as_trainee(hub, hub.bilal, "python", "-c", f"open({str(store.path)!r}, 'rb').read()")
-    assert read.returncode != 0 and "PermissionError" in read.stderr
-    listing = as_trainee(hub, hub.bilal, "ls", str(hub.state / "progress"))
-    assert listing.returncode != 0 and hub.amina not in listing.stdout
+
+KEY = "answer: g"  # the key to m1-key-messages, as the question bank's file gives it
+
+
+def run_in_own_server(page, hub: Hub, name: str, code: str) -> str:
+    """`code` run in a kernel of the trainee's own Jupyter server, started and driven from
+    their browser as JupyterLab does (REST API, then the kernel's websocket): its output."""
+    own = f"{hub.url}/user/{name}/"
+    page.goto(f"{hub.url}/hub/spawn?next=/user/{name}/lab", timeout=120_000)  # the hub's home's
+    page.wait_for_url(lambda url: url.startswith(f"{own}lab"), timeout=120_000)  # Start button
+    script = """async ([base, code]) => {
+      const xsrf = document.cookie.split("; ").find(c => c.startsWith("_xsrf="))?.slice(6);
+      const headers = {"X-XSRFToken": decodeURIComponent(xsrf || "")};
+      const made = await fetch(base + "api/kernels", {method: "POST", headers, body: "{}"});
+      const kernel = (await made.json()).id;
+      const url = base.replace(/^http/, "ws") + "api/kernels/" + kernel + "/channels";
+      const ws = new WebSocket(url);
+      const id = crypto.randomUUID();
+      let out = "";
+      await new Promise((resolve, reject) => {
+        ws.onerror = reject;
+        ws.onopen = () => ws.send(JSON.stringify({
+          header: {msg_id: id, msg_type: "execute_request", username: "", session: id,
+                   version: "5.3", date: new Date().toISOString()},
+          parent_header: {}, metadata: {}, channel: "shell",
+          content: {code, silent: false, store_history: false, user_expressions: {},
+                    allow_stdin: false, stop_on_error: true},
+        }));
+        ws.onmessage = (event) => {
+          const msg = JSON.parse(event.data);
+          if (msg.parent_header.msg_id !== id) return;
+          if (msg.msg_type === "stream") out += msg.content.text;
+          if (msg.msg_type === "error") out += msg.content.ename + ": " + msg.content.evalue;
+          if (msg.msg_type === "status" && msg.content.execution_state === "idle") resolve();
+        };
+      });
+      ws.close();
+      await fetch(base + "api/kernels/" + kernel, {method: "DELETE", headers});
+      return out;
+    }"""
+    return page.evaluate(script, [own, code])
+
+
+@as_root
+def test_a_trainee_can_read_no_key_solution_gradebook_or_anyones_work(hub, trainees):
+    assert KEY in (ROOT / "course" / "bank" / "module1.yaml").read_text()
+    # Amina works in her own server (JupyterLab, for the assignments)...
+    mine = "open('my-notes.txt', 'w').write('Amina'); print('written')"
+    assert "written" in run_in_own_server(trainees[hub.amina], hub, hub.amina, mine)
+    page = trainees[hub.bilal]
+    # ...which Bilal, signed in, cannot open through the hub,
+    reply = page.goto(f"{hub.url}/user/{hub.amina}/lab")
+    assert reply.status == 403 and "You do not have permission" in page.inner_text("body")
+    other = hub.store(hub.amina)
+    other.close()
+    secret = {
+        "the question bank": ROOT / "course" / "bank" / "module1.yaml",
+        "the pre- and post-test": ROOT / "course" / "learning_check.yaml",
+        "Nadia's case": ROOT / "casestudies" / "nadia" / "case.yaml",
+        "the solutions": ROOT / "workshop" / "source" / "module1" / "module1.ipynb",
+        "the gradebook": ROOT / "workshop" / "gradebook.db",
+        "the hand-ins": ROOT / "workshop" / "submitted",
+        "git's history": ROOT / ".git" / "HEAD",
+        "the course's accounts": hub.state / "course" / "accounts.sqlite",
+        "Amina's progress": other.path,
+        "Amina's home": hub.state / "homes" / hub.amina,
+        "Amina's notes": hub.state / "homes" / hub.amina / "my-notes.txt",
+    }
+    code = f"""
+import os
+for what, path in {[(k, str(v)) for k, v in secret.items()]!r}:
+    try:
+        if os.path.isdir(path):
+            print(what, "LISTED", os.listdir(path))
+        else:
+            print(what, "READ", open(path, "rb").read(200))
+    except OSError as exc:
+        print(what, type(exc).__name__)
+from cmcourse.assignments.kernel import record, start_assignment
+start_assignment({{"m1-six-steps": {{"kind": "single", "options": ["a", "b", "c"]}}}})
+record("m1-six-steps", "b")
+"""
+    out = run_in_own_server(page, hub, hub.bilal, code)  # nor read, with code of his own:
+    for what in secret:
+        assert f"{what} PermissionError" in out, out
+    assert "Answer to m1-six-steps recorded." in out  # assignments still work there
+    # Nor through his server's file handler, nor as a page of his own server's Voilà.
+    for path in ("files/course/bank/module1.yaml", "voila/render/course/index.ipynb"):
+        reply = page.request.get(f"{hub.url}/user/{hub.bilal}/{path}")
+        assert reply.status == 404 and KEY not in reply.text()
+    home = hub.state / "homes" / hub.bilal
+    assert not (home / "course").exists() and not (home / "course").is_symlink()
 
 
 @as_root
@@ -336,7 +423,7 @@ def test_the_live_view_shows_both_trainees_to_the_trainer_only_and_keeps_up(hub,
 
     # Amina gets stuck on page 1.2, then finds the answer: the open view follows by itself.
     page = trainees[hub.amina]
-    page.goto(course_page(hub, hub.amina, "module1/1_2_core_steps.ipynb"))
+    page.goto(course_page(hub, "module1/1_2_core_steps.ipynb"))
     page.wait_for_selector(".cm-header", timeout=60_000)
     wrong = ("c. Identification - Registration", "a. Intake - Case Planning")
     for n in (1, 2, 3):  # each try saved before the next (the same answer again is no new try)
@@ -352,7 +439,44 @@ def test_the_live_view_shows_both_trainees_to_the_trainer_only_and_keeps_up(hub,
     page.wait_for_selector(".cm-right")
     view.wait_for_selector("tr.cm-stuck", state="detached", timeout=20_000)
     assert "0 stuck" in view.inner_text(".cm-summary")
+    row = view.locator("#live tr", has_text=hub.amina).inner_text()
+    assert "1.2 Core steps" in row and "2 of " in row  # her two questions, as the course saved
+    # The view runs as an account of its own, which may read the course's files, not write.
+    live = pwd.getpwnam(workshophub.LIVE_ACCOUNT)
+    service = [p for p in hub.processes() if "live_service.py" in " ".join(p.cmdline())]
+    assert service and {p.uids().real for p in service} == {live.pw_uid} and live.pw_uid != 0
+    store = hub.store(hub.amina)
+    store.close()
+    check = f"test -r {store.path} && ! test -w {store.path} && ! test -w {store.path.parent}"
+    done = subprocess.run(
+        ["sh", "-c", check],
+        user=live.pw_uid,
+        group=live.pw_gid,
+        extra_groups=os.getgrouplist(live.pw_name, live.pw_gid),
+    )
+    assert done.returncode == 0
+
+    # The course's own trainer report, signed in by the hub (the trainers' group).
+    view.goto(f"{hub.url}{COURSE}voila/render/workshop/report.ipynb")
+    report = view.locator(".cm-report").first
+    report.wait_for(timeout=90_000)
+    assert hub.amina in report.inner_text() and hub.bilal in report.inner_text()
     trainer.close()
+    # A trainee gets neither.
+    reply = other.goto(f"{hub.url}{COURSE}voila/render/workshop/report.ipynb")
+    assert reply.status == 403 and "For trainers only" in other.inner_text("body")
+    assert hub.amina not in other.inner_text("body")
+
+
+@as_root
+def test_signing_out_of_the_course_signs_out_of_the_hub(hub, trainees):
+    page = trainees[hub.amina]
+    page.goto(course_page(hub, "index.ipynb"))
+    page.wait_for_selector(".cm-map", timeout=90_000)
+    with page.expect_navigation(url=lambda url: "/hub/login" in url):
+        page.get_by_role("button", name="Sign out").click()
+    reply = page.context.request.get(course_page(hub, "index.ipynb"))
+    assert "/hub/login" in reply.url and "Welcome" not in reply.text()
 
 
 @as_root

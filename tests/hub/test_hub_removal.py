@@ -40,7 +40,7 @@ def signed_in(browser, hub: ThrowawayHub, name: str):
     page.fill("#username_input", name)
     page.fill("#password_input", hub.passwords[name])
     page.click("#login_submit")
-    page.wait_for_selector(".cm-map", timeout=90_000)  # on the course map: her server runs
+    page.wait_for_selector(".cm-map", timeout=90_000)  # on the course map
     return context, page
 
 
@@ -56,11 +56,17 @@ def servers_of(hub: ThrowawayHub, name: str) -> list[psutil.Process]:
     ]
 
 
+COURSE = "/services/cm101-course/voila/render/course/index.ipynb"
+
+
 def test_a_removed_trainee_is_signed_out_and_her_server_stopped_at_once(hub, browser, capsys):
     amina = f"amina-{hub.tag}"
-    context, _page = signed_in(browser, hub, amina)
+    context, page = signed_in(browser, hub, amina)
+    page.goto(f"{hub.url}/hub/spawn?next=/user/{amina}/lab")  # her own server, for assignments
+    page.wait_for_url(lambda url: url.startswith(f"{hub.url}/user/{amina}/lab"), timeout=90_000)
     own = f"{hub.url}/user/{amina}/api/status"
     assert status(context, own) == 200 and status(context, f"{hub.url}/hub/home") == 200
+    assert status(context, f"{hub.url}{COURSE}") == 200
     assert servers_of(hub, amina)
 
     assert accounts.main(["--state", str(hub.state), "remove", amina]) == 0
@@ -71,6 +77,11 @@ def test_a_removed_trainee_is_signed_out_and_her_server_stopped_at_once(hub, bro
     reply = context.request.get(f"{hub.url}/hub/home")
     assert reply.url.startswith(f"{hub.url}/hub/login")
     assert not [p for p in servers_of(hub, amina) if p.status() != psutil.STATUS_ZOMBIE]
+    # The course asks the hub whose sign-in this is at most 5 s after it last did.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and status(context, f"{hub.url}{COURSE}") == 200:
+        time.sleep(0.5)
+    assert status(context, f"{hub.url}{COURSE}") != 200
     context.close()
 
 
