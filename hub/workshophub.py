@@ -93,6 +93,13 @@ class WorkshopSpawner(LocalProcessSpawner):
         self.prepare()
         return await super().start()
 
+    async def stop(self, now=False):
+        """Stop the server, then remove its kernels' connection files and sockets, which a
+        stopped server leaves behind (the next start makes the folder anew). rmtree follows no
+        link the trainee may have put there; the folder itself sits in a root-owned one."""
+        await super().stop(now=now)
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
 
 COURSE_ID = "cm101"  # as hub/trainee/nbgrader_config.py
 # The course's folders in the exchange, as nbgrader's release commands make them: released

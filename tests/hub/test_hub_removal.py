@@ -68,6 +68,8 @@ def test_a_removed_trainee_is_signed_out_and_her_server_stopped_at_once(hub, bro
     assert status(context, own) == 200 and status(context, f"{hub.url}/hub/home") == 200
     assert status(context, f"{hub.url}{COURSE}") == 200
     assert servers_of(hub, amina)
+    runtime = hub.state / "run" / amina  # her kernels' connection files and sockets
+    assert runtime.is_dir()
 
     assert accounts.main(["--state", str(hub.state), "remove", amina]) == 0
     said = capsys.readouterr().out
@@ -77,6 +79,7 @@ def test_a_removed_trainee_is_signed_out_and_her_server_stopped_at_once(hub, bro
     reply = context.request.get(f"{hub.url}/hub/home")
     assert reply.url.startswith(f"{hub.url}/hub/login")
     assert not [p for p in servers_of(hub, amina) if p.status() != psutil.STATUS_ZOMBIE]
+    assert not runtime.exists()  # removed with her server, not left for the next one
     # The course asks the hub whose sign-in this is at most 5 s after it last did.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and status(context, f"{hub.url}{COURSE}") == 200:
