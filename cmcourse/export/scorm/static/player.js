@@ -201,16 +201,12 @@
     return attempt(0);
   }
 
-  // The same without compression (which takes a moment), for the last change of a visit that
-  // is ending now; the next visit reads it, and its first save compresses it again.
-  function fittingNow() {
-    var texts = reflectionTexts(), dropped = {};
-    for (var round = 0; round <= 60; round++) {
-      var raw = compactState(texts);
-      var encoded = "j" + raw;
-      if (encoded.length <= data.limit || !shorten(texts, dropped, raw, encoded)) return encoded;
-    }
-    return "j" + compactState(texts);
+  // The last change of a visit that is ending now, while its compression (which takes a moment)
+  // has not finished: uncompressed, if it fits whole (the next visit reads it, and its first save
+  // compresses it again); null if it does not, and the platform keeps what it has.
+  function wholeNow() {
+    var encoded = "j" + compactState(reflectionTexts());
+    return encoded.length <= data.limit ? encoded : null;
   }
 
   // -- score, status, progress ------------------------------------------------------------------
@@ -590,7 +586,14 @@
 
   function leave() {
     if (!platform || platform.finished) return;
-    if (changesSaved < changes) record(fittingNow());  // a change still being compressed
+    if (changesSaved < changes) {  // a change still being compressed
+      // Never cut writing to fit here: the compressed copy already on the platform keeps more of
+      // it than the uncompressed form could. Without room, the last change is not kept and only
+      // the page is (the status and score stay those of the saved answers).
+      var whole = wholeNow();
+      if (whole) record(whole);
+      else platform.set("cmi.core.lesson_location", state.location);
+    }
     platform.finished = true;
     platform.set("cmi.core.session_time", sessionTime());
     platform.set("cmi.core.exit", "suspend");
