@@ -327,6 +327,20 @@ def test_with_a_mastery_score_a_module_finished_below_it_is_failed(page, site):
     assert re.fullmatch(r"([A-Za-z0-9_-]+\.[A-Za-z0-9]+,?)+", matching[0]["student_response"])
 
 
+def test_with_a_mastery_score_a_module_left_half_done_is_incomplete_with_no_score(page, site):
+    """A platform that sets passed/failed itself at LMSFinish from the mastery score and the
+    raw score (Moodle, and scorm-again, by default) must not fail a module left half done."""
+    frame = launch(page, site, module="module1", mastery=80)
+    data = module_data(site, "module1")
+    first = next(p for p in data["pages"] if p["questions"])
+    turn_to(frame, first["id"])
+    for qid in first["questions"]:
+        assert "Correct" in answer(frame, qid, find(qid).right_answer())
+    cmi = leave(page)
+    assert cmi["core"]["lesson_status"] == "incomplete"
+    assert cmi["core"]["score"]["raw"] == ""
+
+
 def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site):
     page.goto(f"{site}/module3.html#3.2")
     page.locator("body.cm-ready").wait_for()

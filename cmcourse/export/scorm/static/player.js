@@ -10,7 +10,7 @@
    - Status and score: incomplete until every page is opened and every check answered, then
      completed (or passed/failed against the platform's mastery score, when the manifest sets
      one); the score is the share of the module's points, the last try of each check counting,
-     as in the course. */
+     as in the course (with a mastery score, sent only once the module is complete). */
 (function () {
   "use strict";
 
@@ -262,9 +262,14 @@
     var outcome = results();
     platform.set("cmi.core.lesson_location", state.location);
     platform.set("cmi.suspend_data", encoded);
-    platform.set("cmi.core.score.min", 0);
-    platform.set("cmi.core.score.max", 100);
-    platform.set("cmi.core.score.raw", outcome.raw);
+    // With a mastery score, no score until the module is complete: a platform that decides
+    // passed or failed itself at LMSFinish whenever both exist (Moodle's "Mastery score
+    // overrides status", on by default) would otherwise fail a module left half done.
+    if (masteryScore === null || outcome.complete) {
+      platform.set("cmi.core.score.min", 0);
+      platform.set("cmi.core.score.max", 100);
+      platform.set("cmi.core.score.raw", outcome.raw);
+    }
     platform.set("cmi.core.lesson_status", lessonStatus(outcome));
     platform.set("cmi.core.exit", "suspend");  // the next visit resumes this one
   }
