@@ -111,8 +111,9 @@ lock: setup
 	  --python-version 3.11 -o requirements.lock
 
 # Known vulnerabilities of the packages in requirements.lock (pip-audit, tools/audit.py): fails
-# on one not accepted with its reason in tools/audit-ignore.toml. With no advisory database
-# reachable (no internet) it says that nothing was checked, and does not fail.
+# on one not accepted with its reason in tools/audit-ignore.toml, and when pip-audit itself
+# cannot run (exit 2). With no advisory database reachable (no internet), or one without
+# advisories (it does not flag a known one), it says that nothing was checked, and does not fail.
 audit: setup
 	$(BIN)/python tools/audit.py
 

@@ -9,17 +9,24 @@ PyPI's, else OSV's. No package is installed or run. The outcome, in plain words:
 - a vulnerability not in the ignore file: each is named, with the version that fixes it, and
   the command fails (exit 1);
 - none (or only ignored ones, each with its reason): it passes;
-- no advisory database could be reached (no internet, or a package mirror that has no
-  advisories): it says that nothing was checked, and does not fail: a machine without
-  internet can still build and test. It is not a pass; run it again where there is internet.
+- no advisory database could be used: none could be reached (no connection, refused, no
+  answer in time, a proxy that refuses, a server error), or the one that answered has no
+  advisories (a package mirror: it answers for none of the packages, or it does not flag the
+  probe, Jinja 3.1.2, which has known ones): it says that nothing was checked, and does not
+  fail: a machine without internet can still build and test. It is not a pass; run it again
+  where there is internet;
+- the audit itself cannot run (the lock is missing or pip-audit cannot read it, pip-audit
+  fails in any other way): it says so, and fails (exit 2), so a broken audit step is seen.
 
---report decides from a report pip-audit saved (`-f json`) instead of asking a database.
+--report decides from a report pip-audit saved (`-f json`) instead of asking a database (no
+probe: the report is taken as it is).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,6 +66,7 @@ class Outcome:
     ignored: list[tuple[Finding, str]] = field(default_factory=list)
     unused_ignores: list[str] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)  # why each database gave nothing
+    broken: str = ""  # why the audit itself could not run
 
     @property
     def failed(self) -> bool:
@@ -119,45 +127,132 @@ def decide(report: dict[str, Any], ignores: dict[str, str]) -> Outcome:
     return outcome
 
 
-def ask(service: str, lock: Path) -> tuple[dict[str, Any] | None, str]:
-    """pip-audit's report from one advisory database, or None and why there is none."""
+# A pin every advisory database knows to be vulnerable (GHSA-h5c8-rqwp-cp95 among others). A
+# database that does not flag it has no advisories (a package mirror whose JSON lacks
+# PyPI's "vulnerabilities" key makes pip-audit call every package clean): its answers mean
+# nothing.
+PROBE = ("jinja2", "3.1.2")
+
+# What pip-audit's stderr shows when the database could not be reached, and how to say it.
+# Anything else that stops pip-audit is a failure of the audit itself.
+UNREACHABLE = (
+    (
+        re.compile(r"NameResolutionError|Failed to resolve|Name or service not known"),
+        "no connection",
+    ),
+    (re.compile(r"ConnectionRefusedError|Connection refused"), "no connection (refused)"),
+    (re.compile(r"ConnectTimeout|ReadTimeout|timed out|Could not connect to"), "no answer in time"),
+    (re.compile(r"ProxyError"), "no connection (the proxy refused)"),
+    (re.compile(r"SSLError"), "no connection (its certificate could not be verified)"),
+    (re.compile(r"HTTPError: 5\d\d"), "the service answered with a server error (HTTP 5xx)"),
+    (re.compile(r"requests\.exceptions\.ConnectionError|not redirecting"), "no connection"),
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One pip-audit run: its report, or why there is none."""
+
+    report: dict[str, Any] | None = None
+    unreachable: str = ""  # the database could not be reached: nothing was checked
+    broken: str = ""  # pip-audit itself failed: the audit step is broken
+
+
+def what_went_wrong(stderr: str) -> Answer:
+    for pattern, said in UNREACHABLE:
+        if pattern.search(stderr):
+            return Answer(unreachable=said)
+    # pip-audit's own error (a log line and what follows it), else the traceback's last line.
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [n for n, line in enumerate(lines) if line.startswith("ERROR:")]
+    if errors:
+        said = " ".join(line.strip() for line in lines[errors[0] :] if line.strip(" ^"))
+        said = said.removeprefix("ERROR:pip_audit._cli:")
+    else:
+        said = lines[-1] if lines else "it stopped without saying why"
+    return Answer(broken=said[:500])
+
+
+def ask(service: str, requirements: Path) -> Answer:
+    """pip-audit's report on a requirements file from one advisory database."""
     with tempfile.TemporaryDirectory(prefix="cm101-audit-") as tmp:
         out = Path(tmp) / "report.json"
         done = subprocess.run(
             [
-                *(sys.executable, "-m", "pip_audit", "-r", str(lock), "--no-deps", "--disable-pip"),
-                *("-s", service, "-f", "json", "-o", str(out), "--progress-spinner", "off"),
-                *("--cache-dir", str(Path(tmp) / "cache"), "--timeout", "15"),
+                *(sys.executable, "-m", "pip_audit", "-r", str(requirements)),
+                *("--no-deps", "--disable-pip", "-s", service, "-f", "json", "-o", str(out)),
+                *("--progress-spinner", "off", "--cache-dir", str(Path(tmp) / "cache")),
+                *("--timeout", "15"),
             ],
             capture_output=True,
             text=True,
         )
-        if out.exists():
-            return json.loads(out.read_text(encoding="utf-8")), ""
-    last = [line for line in done.stderr.splitlines() if line.strip()][-1:] or ["no answer"]
-    if "ConnectionError" in last[0] or "resolve" in last[0] or "Timeout" in last[0]:
-        return None, "no connection"
-    return None, last[0][:300]
+        if done.returncode in (0, 1) and out.exists():
+            try:
+                return Answer(report=json.loads(out.read_text(encoding="utf-8")))
+            except json.JSONDecodeError as exc:
+                return Answer(broken=f"its report cannot be read: {exc}")
+    return what_went_wrong(done.stderr)
+
+
+def probe_flagged(report: dict[str, Any]) -> bool:
+    name, version = PROBE
+    return any(
+        dep.get("name", "").lower() == name and dep.get("version") == version and dep.get("vulns")
+        for dep in report.get("dependencies", [])
+    )
+
+
+NO_ADVISORIES = (
+    f"it answered, but has no advisory for {' '.join(PROBE)}, which has known ones "
+    "(GHSA-h5c8-rqwp-cp95), so its answers mean nothing"
+)
+
+
+def one_database(service: str, lock: Path, probe: Path, ignores: dict[str, str]) -> Outcome:
+    """What one database says of the lock: decided, unreachable (and why), or broken."""
+    answer = ask(service, lock)  # first: a lock pip-audit cannot read fails, network or not
+    if answer.broken:
+        return Outcome(broken=f"pip-audit ({service}): {answer.broken}")
+    if answer.report is None:
+        return Outcome(unreachable=[answer.unreachable])
+    outcome = decide(answer.report, ignores)
+    if outcome.unreachable:
+        return outcome
+    check = ask(service, probe)
+    if check.broken:
+        return Outcome(broken=f"pip-audit ({service}, probe {'=='.join(PROBE)}): {check.broken}")
+    if check.report is None:
+        return Outcome(unreachable=[check.unreachable])
+    return outcome if probe_flagged(check.report) else Outcome(unreachable=[NO_ADVISORIES])
 
 
 def audit(lock: Path, ignores: dict[str, str]) -> Outcome:
-    """The first advisory database that answers for the lock's packages decides."""
+    """The first advisory database that answers, and flags the probe, decides."""
+    if not lock.is_file():
+        return Outcome(broken=f"{lock} is not a file")
     why = []
-    for service in SERVICES:
-        report, problem = ask(service, lock)
-        if report is not None:
-            outcome = decide(report, ignores)
-            if not outcome.unreachable:
+    with tempfile.TemporaryDirectory(prefix="cm101-probe-") as tmp:
+        probe = Path(tmp) / "probe.txt"
+        probe.write_text("==".join(PROBE) + "\n", encoding="utf-8")
+        for service in SERVICES:
+            outcome = one_database(service, lock, probe, ignores)
+            if outcome.broken or not outcome.unreachable:
                 return outcome
-            problem = outcome.unreachable[0]
-        why.append(f"{service}: {problem}")
+            why.append(f"{service}: {outcome.unreachable[0]}")
     return Outcome(unreachable=why)
 
 
 def say(outcome: Outcome) -> str:
+    if outcome.broken:
+        return (
+            f"The audit itself failed, so nothing was checked: {outcome.broken}. This is not a "
+            "network problem: fix it (the lock file, the ignore file or pip-audit), then run "
+            "`make audit` again."
+        )
     if outcome.unreachable:
         return (
-            "No advisory database could be reached ("
+            "No advisory database could be used ("
             + "; ".join(outcome.unreachable)
             + "), so nothing was checked. This does not fail the build, and it is not a pass:"
             " run `make audit` again on a machine with internet access."
@@ -199,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         outcome = audit(args.lock, ignores)
     print(say(outcome))
-    return 1 if outcome.failed else 0
+    return 2 if outcome.broken else 1 if outcome.failed else 0
 
 
 if __name__ == "__main__":
