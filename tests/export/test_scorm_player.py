@@ -34,10 +34,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(scorm_dir, tmp_path_factory):
+def platform_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("platform")
+
+
+@pytest.fixture(scope="module")
+def site(scorm_dir, platform_root):
     """The package as a platform serves it, beside the platform's page and its runtime."""
     assert RUNTIME.exists(), "make setup installs tests/scorm (npm ci)"
-    root = tmp_path_factory.mktemp("platform")
+    root = platform_root
     shutil.copytree(scorm_dir, root, dirs_exist_ok=True)
     shutil.copy(TESTS_SCORM / "lms.html", root / "lms.html")
     (root / "runtime").mkdir()
@@ -339,6 +344,83 @@ def test_with_a_mastery_score_a_module_left_half_done_is_incomplete_with_no_scor
     cmi = leave(page)
     assert cmi["core"]["lesson_status"] == "incomplete"
     assert cmi["core"]["score"]["raw"] == ""
+
+
+def rebuilt_module(root: Path, module: str, renamed: dict[str, str], reversed_page: str) -> str:
+    """The module as a package rebuilt after a bank edit: some questions and reflections
+    replaced by others (new ids) and one page's checks in the opposite order."""
+    html = (root / f"{module}.html").read_text()
+    found = re.search(r'(<script type="application/json" id="cm-data">)(.*?)(</script>)', html, re.S)
+    data = json.loads(found[2])
+    for shown in data["pages"]:
+        if shown["id"] == reversed_page:
+            shown["questions"].reverse()
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    html = html[: found.start(2)] + text + html[found.end(2) :]
+    for old, new in renamed.items():
+        html = html.replace(f'"{old}"', f'"{new}"')
+    (root / f"{module}-rebuilt.html").write_text(html)
+    return f"{module}-rebuilt"
+
+
+def test_a_rebuilt_package_puts_saved_answers_on_their_own_questions_and_says_what_is_lost(
+    page, site, platform_root
+):
+    frame = launch(page, site)
+    data = module_data(site, "module1")
+    written = {
+        "m1-r-setting": "Case management fits where there are services to refer families to.",
+        "m1-r-strengths": "Her grandmother walks her to school every day and stays in touch.",
+    }
+    for shown in data["pages"]:
+        turn_to(frame, shown["id"])
+        for qid in shown["questions"]:
+            assert "Correct" in answer(frame, qid, find(qid).right_answer())
+        for rid in shown["reflections"]:
+            if rid in written:
+                box = frame.locator(f'[data-reflection="{rid}"]')
+                box.locator("textarea").fill(written[rid])
+                box.locator(".cm-save-button").click()
+    cmi = leave(page)
+
+    renamed = {"m1-dilemma-names": "m1-dilemma-names-2", "m1-r-setting": "m1-r-setting-2"}
+    rebuilt = rebuilt_module(platform_root, "module1", renamed, reversed_page="1.3")
+    frame = launch(page, site, module=rebuilt, saved=cmi)
+    for qid in module_questions(data):
+        box = frame.locator(f'[data-question="{renamed.get(qid, qid)}"]')
+        said = box.locator(".cm-answer-feedback").inner_text()
+        assert ("Correct" in said) == (qid not in renamed), (qid, said)
+    assert frame.locator('[data-reflection="m1-r-setting-2"] textarea').input_value() == ""
+    strengths = frame.locator('[data-reflection="m1-r-strengths"] textarea')
+    assert strengths.input_value() == written["m1-r-strengths"]
+    told = frame.locator("#cm-restore")
+    said = told.inner_text()
+    assert "changed since you last saved" in said
+    assert "your answer to one check" in said and "one reflection" in said
+    assert written["m1-r-setting"] in said  # the writing shown, to copy
+
+
+def test_work_saved_by_the_first_format_is_restored_by_the_same_package(page, site):
+    """Version 1 data (answers and reflections by their place in the module) still opens."""
+    data = module_data(site, "module1")
+    questions, reflections = module_questions(data), [
+        r for p in data["pages"] for r in p["reflections"]
+    ]
+    first = find(questions[0])
+    text = "The steps protect children because each one has a clear owner and a date."
+    saved = {
+        "core": {"lesson_location": "1.2", "lesson_status": "incomplete", "exit": "suspend"},
+        "suspend_data": "j"
+        + json.dumps({"v": 1, "s": "111", "a": [[0, first.answer, 1]], "r": [[1, text]]}),
+    }
+    frame = launch(page, site, saved=saved)
+    assert shown_page(frame) == "1.2"
+    box = frame.locator(f'[data-question="{first.id}"]')
+    assert box.locator(f'input[value="{first.answer}"]').is_checked()
+    assert "Correct" in box.locator(".cm-answer-feedback").inner_text()
+    reflection = frame.locator(f'[data-reflection="{reflections[1]}"] textarea')
+    assert reflection.input_value() == text
+    assert frame.locator("#cm-restore").is_hidden()
 
 
 def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site):

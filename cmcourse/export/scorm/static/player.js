@@ -90,32 +90,106 @@
   }
 
   // -- suspend data: compact, compressed, within the limit ---------------------------------------
+  // Version 2 keys every answer and reflection by its id (version 1, by its place in the module:
+  // a package rebuilt after a bank edit put old answers on other questions). Compression keeps
+  // the ids small.
+  var VERSION = 2;
+  var unrestored = { answers: [], reflections: [] };  // saved, but not for this module as it is
+
   function compactState(texts) {
-    var seen = pages.map(function (p) { return state.seen[p.id] ? "1" : "0"; }).join("");
-    var answers = [];
-    questionIds.forEach(function (id, n) {
+    var seen = pages.filter(function (p) { return state.seen[p.id]; }).map(function (p) { return p.id; });
+    var answers = {};
+    questionIds.forEach(function (id) {
       var saved = state.answers[id];
-      if (saved) answers.push([n, saved.answer, saved.tries]);
+      if (saved) answers[id] = [saved.answer, saved.tries];
     });
-    var reflections = [];
-    reflectionIds.forEach(function (id, n) {
-      if (texts[id]) reflections.push([n, texts[id]]);
-    });
-    return JSON.stringify({ v: 1, s: seen, a: answers, r: reflections });
+    var reflections = {};
+    reflectionIds.forEach(function (id) { if (texts[id]) reflections[id] = texts[id]; });
+    return JSON.stringify({ v: VERSION, s: seen, a: answers, r: reflections });
+  }
+
+  // Whether a saved answer is one this question, as the package has it now, can show.
+  function fits(spec, answer) {
+    function ids(list) { return list.map(function (x) { return x.id; }); }
+    function same(a, b) { return a.slice().sort().join("\n") === b.slice().sort().join("\n"); }
+    switch (spec.type) {
+      case "single": return typeof answer === "string" && ids(spec.options).indexOf(answer) >= 0;
+      case "multiple":
+        return Array.isArray(answer) && answer.length > 0 &&
+          answer.every(function (a) { return ids(spec.options).indexOf(a) >= 0; });
+      case "true_false": return typeof answer === "boolean";
+      case "matching": {
+        if (!answer || typeof answer !== "object" || Array.isArray(answer)) return false;
+        var labels = spec.pairs.map(function (p) { return p.match_id; });
+        return same(Object.keys(answer), ids(spec.pairs)) &&
+          Object.keys(answer).every(function (k) { return labels.indexOf(answer[k]) >= 0; });
+      }
+      case "ordering": return Array.isArray(answer) && same(answer, spec.answer);
+      default: return typeof answer === "string";
+    }
+  }
+
+  function restoreAnswer(id, answer, tries) {
+    var spec = data.questions[id];
+    if (spec && questionIds.indexOf(id) >= 0 && fits(spec, answer)) {
+      state.answers[id] = { answer: answer, tries: tries };
+    } else {
+      unrestored.answers.push(id);
+    }
+  }
+
+  function restoreReflection(id, text) {
+    if (reflectionIds.indexOf(id) >= 0) state.reflections[id] = text;
+    else unrestored.reflections.push(text);
   }
 
   function restoreCompact(text) {
     var compact = JSON.parse(text);
-    if (compact.v !== 1) throw new Error("another version");
-    pages.forEach(function (p, n) { if (compact.s.charAt(n) === "1") state.seen[p.id] = true; });
-    compact.a.forEach(function (entry) {
-      var id = questionIds[entry[0]];
-      if (id) state.answers[id] = { answer: entry[1], tries: entry[2] };
+    if (compact.v === 1) {  // by place in the module: written by this package as it was built
+      pages.forEach(function (p, n) { if (compact.s.charAt(n) === "1") state.seen[p.id] = true; });
+      compact.a.forEach(function (entry) {
+        if (questionIds[entry[0]]) restoreAnswer(questionIds[entry[0]], entry[1], entry[2]);
+        else unrestored.answers.push(String(entry[0]));
+      });
+      compact.r.forEach(function (entry) {
+        if (reflectionIds[entry[0]]) restoreReflection(reflectionIds[entry[0]], entry[1]);
+        else unrestored.reflections.push(entry[1]);
+      });
+      return;
+    }
+    if (compact.v !== VERSION) throw new Error("another version");
+    compact.s.forEach(function (id) { if (pageById(id)) state.seen[id] = true; });
+    Object.keys(compact.a).forEach(function (id) {
+      restoreAnswer(id, compact.a[id][0], compact.a[id][1]);
     });
-    compact.r.forEach(function (entry) {
-      var id = reflectionIds[entry[0]];
-      if (id) state.reflections[id] = entry[1];
-    });
+    Object.keys(compact.r).forEach(function (id) { restoreReflection(id, compact.r[id]); });
+  }
+
+  // Said plainly when saved work could not be put back: the module changed since it was saved.
+  function tellUnrestored() {
+    var answers = unrestored.answers.length, texts = unrestored.reflections;
+    if (!answers && !texts.length) return;
+    var lost = [];
+    if (answers) {
+      lost.push((answers === 1 ? "your answer to one check" : "your answers to " + answers +
+        " checks") + " (the check or its choices changed: answer again)");
+    }
+    if (texts.length) {
+      lost.push((texts.length === 1 ? "one reflection" : texts.length + " reflections") +
+        " (the question changed: what you wrote is below)");
+    }
+    var html = "<p>This module has changed since you last saved your work in it, and some of " +
+      "it could not be put back: " + F.escapeHtml(lost.join(" and ")) + ". Everything else " +
+      "you saved is back in its place.</p>";
+    if (texts.length) {
+      html += "<p>Copy what you wrote somewhere before you leave this page: it is no longer " +
+        "kept with this module.</p>" + texts.map(function (t) {
+          return "<blockquote>" + F.escapeHtml(t) + "</blockquote>";
+        }).join("");
+    }
+    var box = document.getElementById("cm-restore");
+    box.innerHTML = html;
+    box.hidden = false;
   }
 
   function toBase64(bytes) {
@@ -520,6 +594,7 @@
 
   // -- starting and leaving ------------------------------------------------------------------------
   function restoreViews() {
+    tellUnrestored();
     questionIds.forEach(function (id) {
       var saved = state.answers[id];
       var view = views[id];
