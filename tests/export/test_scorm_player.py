@@ -423,6 +423,24 @@ def test_work_saved_by_the_first_format_is_restored_by_the_same_package(page, si
     assert frame.locator("#cm-restore").is_hidden()
 
 
+def test_checking_an_answer_changed_and_changed_back_shows_its_feedback_again(page, site):
+    """Check a, tick b, tick a again, Check: the feedback of a again, and no second try."""
+    frame = launch(page, site)
+    turn_to(frame, "1.1")
+    question = find("m1-key-messages")
+    assert "Correct" in answer(frame, question.id, question.answer)
+    box = frame.locator(f'[data-question="{question.id}"]')
+    box.locator(f'input[value="{wrong_choice(question)}"]').check()
+    assert box.locator(".cm-answer-feedback").inner_text() == ""  # changed: the old one goes
+    box.locator(f'input[value="{question.answer}"]').check()
+    box.locator(".cm-check-button").click()
+    feedback = box.locator(".cm-answer-feedback")
+    feedback.locator("p").first.wait_for(timeout=5000)
+    assert "Correct" in feedback.inner_text() and "1 of 1 point" in feedback.inner_text()
+    cmi = leave(page)
+    assert [r["result"] for r in interactions(cmi)] == ["correct"]  # one try recorded
+
+
 def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site):
     page.goto(f"{site}/module3.html#3.2")
     page.locator("body.cm-ready").wait_for()

@@ -512,7 +512,11 @@
       this.show('<div class="cm-feedback cm-unreadable" role="alert"><p>' + F.escapeHtml(why) + "</p></div>");
       return;
     }
-    if (this.tries && JSON.stringify(answer) === JSON.stringify(this.last)) return;  // the same try
+    if (this.tries && JSON.stringify(answer) === JSON.stringify(this.last)) {
+      // The same answer as the last try (changed and changed back): its feedback again, no try.
+      this.show(F.feedbackHtml(F.check(this.spec, answer, this.tries - 1, rules.revealAfter)));
+      return;
+    }
     var result = F.check(this.spec, answer, this.tries, rules.revealAfter);
     this.tries += 1;
     this.last = answer;
