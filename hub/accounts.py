@@ -203,8 +203,23 @@ def hub_api(c, state: Path | None = None) -> None:
     )
 
 
+HUB_ANSWER_SECONDS = 60  # a hub stopping many servers at once can be slow, not dead
+
+
+def still_open(name: str, why: str) -> str:
+    """What to tell the trainer when the running hub could not be told to end `name`'s
+    sessions (busy, or an error other than "not running")."""
+    return (
+        f"But the hub was not told ({why}): {name}'s running server and hub sessions may "
+        "still be open. Stop their server from the hub's admin page (/hub/admin, Stop Server); "
+        "their hub sign-in ends by itself at their next visit, within 5 minutes. Or restart "
+        "the hub, which stops every server."
+    )
+
+
 def end_hub_sessions(name: str, state: Path | None = None) -> str:
-    """Ask the running hub to forget `name` now (see above). Returns what to tell the trainer."""
+    """Ask the running hub to forget `name` now (see above). Returns what to tell the trainer:
+    nothing when there was nothing to end (no hub running, or they never signed in)."""
     path = (state or state_dir()) / "hub" / API_FILE
     try:
         api = json.loads(path.read_text(encoding="utf-8"))
@@ -219,7 +234,7 @@ def end_hub_sessions(name: str, state: Path | None = None) -> str:
     )
     for _ in range(30):
         try:
-            urllib.request.urlopen(request, timeout=60).close()
+            urllib.request.urlopen(request, timeout=HUB_ANSWER_SECONDS).close()
             return "They are signed out of the hub and their server is stopped."
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
@@ -227,11 +242,17 @@ def end_hub_sessions(name: str, state: Path | None = None) -> str:
             if exc.code == 400 and b"stopping" in exc.read():
                 time.sleep(1)  # their server was already stopping: once it has, try again
                 continue
-            return f"The hub refused to end their sessions ({exc.code} {exc.reason})."
-        except OSError:
-            # The hub is not running: it stopped their server when it stopped, and at its next
-            # start their sign-in cookie is checked against accounts.json at their first visit.
-            return ""
+            return still_open(name, f"it refused: {exc.code} {exc.reason}")
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            if isinstance(reason, ConnectionRefusedError):
+                # The hub is not running: it stopped their server when it stopped, and at its
+                # next start their sign-in cookie is checked against accounts.json at their
+                # first visit.
+                return ""
+            if isinstance(reason, TimeoutError):
+                return still_open(name, f"it did not answer within {HUB_ANSWER_SECONDS} s")
+            return still_open(name, f"{reason}")
     return "Their server is still stopping: run this again in a minute to end their sessions."
 
 
@@ -294,7 +315,16 @@ def remove(name: str, state: Path | None = None) -> str:
         raise AccountError(f"There is no account {name}.")
     save_accounts(data, state)
     ended = end_hub_sessions(name, state)
-    remove_system_account(name)
+    try:
+        remove_system_account(name)
+    except AccountError as exc:
+        if not ended:
+            raise
+        # Their server still runs (the hub was not told): say that first, then this.
+        raise AccountError(
+            f"{name} can no longer sign in; their saved work is kept. {ended} {exc}; once "
+            f"their server has stopped, run `userdel {system_name(name)}`."
+        ) from None
     return ended
 
 
