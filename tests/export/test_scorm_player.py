@@ -69,9 +69,11 @@ def page(browser):
     assert not errors, f"the page reported errors: {errors}"
 
 
-def launch(page, site, module="module1", saved=None, mastery=None):
+def launch(page, site, module="module1", saved=None, mastery=None, refuse=None):
     page.goto(f"{site}/lms.html")
-    page.evaluate("([m, s, k]) => startLms(m + '.html', s, k)", [module, saved, mastery])
+    page.evaluate(
+        "([m, s, k, r]) => startLms(m + '.html', s, k, r)", [module, saved, mastery, refuse]
+    )
     frame = page.frame_locator("iframe")
     frame.locator("body.cm-ready").wait_for()
     return frame
@@ -439,6 +441,30 @@ def test_checking_an_answer_changed_and_changed_back_shows_its_feedback_again(pa
     assert "Correct" in feedback.inner_text() and "1 of 1 point" in feedback.inner_text()
     cmi = leave(page)
     assert [r["result"] for r in interactions(cmi)] == ["correct"]  # one try recorded
+
+
+def test_a_platform_refusing_the_saved_work_is_said_and_never_called_saved(page, site):
+    frame = launch(page, site, refuse="suspend_data")
+    turn_to(frame, "1.1")
+    question = find("m1-key-messages")
+    assert "Correct" in answer(frame, question.id, question.answer)
+    said = take_a_break(frame)
+    assert "did not accept your latest progress" in said and "Keep this page open" in said
+    assert "is saved" not in said
+    assert "did not accept" in frame.locator("#cm-refused").inner_text()
+
+
+def test_a_platform_refusing_to_start_the_module_is_not_called_practice_mode(page, site):
+    frame = launch(page, site, refuse="initialize")
+    said = frame.locator("#cm-mode").inner_text()
+    assert "did not let this module start" in said and "error 101" in said
+    assert "No learning platform" not in said and "practice mode" not in said
+    turn_to(frame, "1.1")
+    question = find("m1-key-messages")
+    assert "Correct" in answer(frame, question.id, question.answer)
+    assert "cannot be saved" in take_a_break(frame)
+    kept = frame.locator("body").evaluate("() => localStorage.getItem('cm101-scorm:module1')")
+    assert kept is None  # nothing passed off as practice mode in this browser
 
 
 def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site):

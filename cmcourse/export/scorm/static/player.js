@@ -64,11 +64,18 @@
     return String(this.api.LMSSetValue(name, String(value))) === "true";
   };
   Platform.prototype.commit = function () {
-    return String(this.api.LMSCommit("")) === "true";
+    return String(this.api.LMSCommit("")) === "true" && this.noError();
+  };
+  // LMSGetLastError after a call: "0" (or nothing, from a platform that does not say) is no error.
+  Platform.prototype.noError = function () {
+    var code;
+    try { code = String(this.api.LMSGetLastError()); } catch (e) { return true; }
+    return code === "0" || code === "" || code === "undefined" || code === "null";
   };
 
   var platform = null;
   var practiceStore = null;  // localStorage, when it can be used
+  var refusedStart = null;  // the error code of a platform found that would not start the module
 
   function startPlatform() {
     var api = platformAPI();
@@ -79,6 +86,10 @@
         platform = new Platform(api);
         return;
       }
+      // A platform is there but refused to start: nothing can be saved on it, and keeping the
+      // work in this browser instead would pass for practice mode.
+      try { refusedStart = String(api.LMSGetLastError()); } catch (e) { refusedStart = ""; }
+      return;
     }
     try {
       window.localStorage.setItem(STORAGE_KEY + ":test", "1");
@@ -335,7 +346,7 @@
   function record(encoded) {
     var outcome = results();
     platform.set("cmi.core.lesson_location", state.location);
-    platform.set("cmi.suspend_data", encoded);
+    var accepted = platform.set("cmi.suspend_data", encoded) && platform.noError();
     // With a mastery score, no score until the module is complete: a platform that decides
     // passed or failed itself at LMSFinish whenever both exist (Moodle's "Mastery score
     // overrides status", on by default) would otherwise fail a module left half done.
@@ -346,6 +357,7 @@
     }
     platform.set("cmi.core.lesson_status", lessonStatus(outcome));
     platform.set("cmi.core.exit", "suspend");  // the next visit resumes this one
+    return accepted;
   }
 
   function saveNow() {
@@ -354,10 +366,11 @@
       var upTo = changes;
       return fitting().then(function (fit) {
         if (platform.finished) return false;
-        record(fit.encoded);
+        var accepted = record(fit.encoded);
         showDropped(fit.dropped);
-        var ok = platform.commit();
+        var ok = platform.commit() && accepted;
         if (ok) changesSaved = Math.max(changesSaved, upTo);
+        showRefused(!ok);
         return ok;
       });
     }
@@ -590,6 +603,26 @@
     return decodeURIComponent(window.location.hash.replace(/^#/, ""));
   }
 
+  var REFUSED = "Your learning platform did not accept your latest progress. Keep this page " +
+    "open and press \u201cTake a break and continue later\u201d again in a moment; if it says " +
+    "the same, copy your reflections somewhere and tell your trainer.";
+
+  function showRefused(refused) {
+    var box = document.getElementById("cm-refused");
+    box.textContent = refused ? REFUSED : "";
+    box.hidden = !refused;
+  }
+
+  function breakMessage(ok) {
+    if (ok) return "Your progress is saved. When you come back to this module, it opens on this page.";
+    if (platform) return REFUSED;
+    if (refusedStart !== null) {
+      return "Your progress cannot be saved: your learning platform did not let this module " +
+        "start. It is kept only until you close this page.";
+    }
+    return "Your progress could not be saved here: this browser keeps it only until you close the page.";
+  }
+
   function notice(text) {
     var box = document.getElementById("cm-mode");
     box.textContent = text;
@@ -640,6 +673,13 @@
             "version of the package): this module starts again from the beginning.");
           return "";
         });
+    }
+    if (refusedStart !== null) {
+      notice("Your learning platform is there but did not let this module start (it answered " +
+        "with error " + (refusedStart || "unknown") + "), so nothing you do here is saved or " +
+        "scored. Close this module and open it again from your learning platform; if this " +
+        "message comes back, tell your trainer.");
+      return Promise.resolve("");
     }
     if (practiceStore) {
       notice("No learning platform was found, so this is practice mode: your answers and " +
@@ -696,9 +736,7 @@
       button.addEventListener("click", function () {
         var status = button.parentNode.querySelector(".cm-break-status");
         save().then(function (ok) {
-          status.textContent = ok
-            ? "Your progress is saved. When you come back to this module, it opens on this page."
-            : "Your progress could not be saved here: this browser keeps it only until you close the page.";
+          status.textContent = breakMessage(ok);
         });
       });
     });
