@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import pwd
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +34,13 @@ def is_loopback(ip: str) -> bool:
         return False  # a host name, or '' (every address): reachable from the network
 
 
+def account(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user id {uid}"
+
+
 def certificate(ip: str, env: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
     """The certificate and key the hub serves HTTPS with, or None for plain HTTP (on this
     machine only, or waived with CM101_HUB_INSECURE_OK=1, which prints a warning). Stops the
@@ -47,7 +55,15 @@ def certificate(ip: str, env: Mapping[str, str] = os.environ) -> tuple[str, str]
         for what, path in (("certificate", cert), ("private key", key)):
             if not Path(path).is_file():
                 raise SystemExit(f"The hub's {what} {path} is not a file this machine has.")
-        if Path(key).stat().st_mode & 0o077:
+        held = Path(key).stat()  # (a link, as Let's Encrypt's live/ has, is followed)
+        if held.st_uid != os.geteuid():
+            # Its owner can read it whatever its mode, and change the mode back.
+            raise SystemExit(
+                f"The hub's private key {key} belongs to {account(held.st_uid)}, not to "
+                f"{account(os.geteuid())}, the account the hub runs as: make it root's, "
+                f"`chown root:root {key}` and `chmod 600 {key}`."
+            )
+        if held.st_mode & 0o077:
             raise SystemExit(
                 f"The hub's private key {key} can be read by other accounts on this machine "
                 f"(trainees' servers run here): make it root's only, `chmod 600 {key}`."

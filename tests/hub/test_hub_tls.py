@@ -63,6 +63,19 @@ def test_plain_http_is_for_this_machine_only_unless_waived(tmp_path, capsys):
 
 
 @as_root
+def test_a_private_key_another_account_owns_is_refused_whatever_its_mode(tmp_path):
+    """hub/README.md: the key is root's only. Its owner reads it whatever its mode."""
+    cert, key = self_signed(tmp_path)
+    given = {"CM101_HUB_SSL_CERT": str(cert), "CM101_HUB_SSL_KEY": str(key)}
+    os.chown(key, 65534, 65534)  # nobody, say: the account of a trainee's server
+    key.chmod(0o600)
+    with pytest.raises(SystemExit, match=r"belongs to (nobody|user id 65534), not to root"):
+        hubtls.certificate("0.0.0.0", given)
+    os.chown(key, 0, 0)
+    assert hubtls.certificate("0.0.0.0", given) == (str(cert), str(key))
+
+
+@as_root
 def test_a_hub_on_a_network_address_without_https_does_not_start(tmp_path):
     env = os.environ | {
         "CM101_HUB_STATE": str(tmp_path / "state"),
