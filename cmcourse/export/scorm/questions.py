@@ -36,6 +36,28 @@ INTERACTION = {
     "ordering": "sequencing",
 }
 
+# SCORM 1.2 names each choice, item, term and label in an interaction's responses by one
+# character, 0-9 or a-z (RTE 3.4.2.7.x: choice "a,c", sequencing "3,1,2", matching "1.b,2.a").
+PLACES = "123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def response_codes(question_id: str, ids: list[str]) -> dict[str, str]:
+    """Each id's character in SCORM 1.2 responses, stable for as long as the bank lists the
+    same ids in the same order: the id itself, lowercased, when every id of the list is a
+    distinct single letter or digit (the options' letters a, b, c; the definitions' labels A,
+    B, C); otherwise its place in the bank's list, 1 to 9 then a to z (a matching question's
+    terms, an ordering question's items, listed in the bank in their right order)."""
+    own = [i.lower() for i in ids]
+    if all(len(c) == 1 and c in "0123456789" + PLACES for c in own) and len(set(own)) == len(own):
+        return dict(zip(ids, own, strict=True))
+    if len(ids) > len(PLACES):
+        raise ExportProblem(
+            f"question {question_id}: SCORM 1.2 names at most {len(PLACES)} items of a question "
+            f"in its responses, and this one has {len(ids)}"
+        )
+    return dict(zip(ids, PLACES, strict=False))
+
+
 # Said once where a computed question is fixed: the answer was worked out when the package was
 # built, under the SOP the question names.
 FIXED = (
@@ -75,6 +97,7 @@ def spec(question: Any) -> dict[str, Any]:
         base["interaction"] = INTERACTION[question.type]
         base["options"] = [o.model_dump() for o in question.options]
         base["answer"] = question.right_answer()
+        base["codes"] = response_codes(question.id, [o.id for o in question.options])
     elif isinstance(question, TrueFalse):
         base["interaction"] = INTERACTION[question.type]
         base["answer"] = question.answer
@@ -84,9 +107,12 @@ def spec(question: Any) -> dict[str, Any]:
         base["interaction"] = INTERACTION[question.type]
         base["pairs"] = [p.model_dump() for p in question.pairs]
         base["answer"] = question.right_answer()
+        base["termCodes"] = response_codes(question.id, [p.id for p in question.pairs])
+        base["labelCodes"] = response_codes(question.id, [p.match_id for p in question.pairs])
     elif isinstance(question, Ordering):
         base["interaction"] = INTERACTION[question.type]
         base["answer"] = question.right_answer()
+        base["codes"] = response_codes(question.id, [i.id for i in question.items])
         base["feedbackRight"] = question.feedback_right
         base["feedbackWrong"] = question.feedback_wrong
     elif isinstance(question, Computed):

@@ -418,14 +418,18 @@
   }
 
   // -- interactions: one record per try ---------------------------------------------------------
+  // In SCORM 1.2's forms (RTE 3.4.2.7.x), each choice, item, term and label one character
+  // (questions.py's response_codes); the question's own id is the interaction's id.
   function response(spec, answer) {
     switch (spec.type) {
-      case "single": return String(answer);
-      case "multiple": return answer.join(",");
+      case "single": return spec.codes[answer];
+      case "multiple": return answer.map(function (a) { return spec.codes[a]; }).join(",");
       case "true_false": return answer ? "t" : "f";
       case "matching":
-        return spec.pairs.map(function (p) { return p.id + "." + answer[p.id]; }).join(",");
-      case "ordering": return answer.join(",");
+        return spec.pairs.map(function (p) {
+          return spec.termCodes[p.id] + "." + spec.labelCodes[answer[p.id]];
+        }).join(",");
+      case "ordering": return answer.map(function (i) { return spec.codes[i]; }).join(",");
       default: return String(answer).slice(0, 255);
     }
   }
