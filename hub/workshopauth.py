@@ -76,8 +76,14 @@ def check_password(password: str, stored: str) -> bool:
 def unknown_name_hash() -> str:
     """A hash no password matches, checked for a name with no account: an unknown name then
     takes as long to refuse as a known one with a wrong password, so the time a refusal takes
-    does not tell who has an account."""
+    does not tell who has an account. Made once (a scrypt of its own), in the thread that
+    first checks an unknown name, never on the hub's event loop."""
     return hash_password(secrets.token_urlsafe(32))
+
+
+def check_sign_in(password: str, stored: str | None) -> bool:
+    """check_password against the account's hash, or the unknown name's (`stored` None)."""
+    return check_password(password, unknown_name_hash() if stored is None else stored)
 
 
 # -- the accounts file the hub reads --------------------------------------------------------
@@ -201,9 +207,10 @@ class WorkshopAuthenticator(Authenticator):
         name = str(data.get("username", "")).strip().lower()
         password = str(data.get("password", ""))
         account = load_accounts(self._state())["accounts"].get(name)
-        stored = account["hash"] if account else unknown_name_hash()
-        # scrypt takes ~30 ms of CPU: off the hub's event loop, so others' pages keep moving.
-        matches = await asyncio.to_thread(check_password, password, stored)
+        stored = account["hash"] if account else None
+        # scrypt takes ~30 ms of CPU: off the hub's event loop, so others' pages keep moving
+        # (the unknown name's hash too, made at the first unknown name).
+        matches = await asyncio.to_thread(check_sign_in, password, stored)
         if account is None or not matches:
             self.log.warning("failed sign-in for %r", name)
             await asyncio.sleep(self.failure_wait)
