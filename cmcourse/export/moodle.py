@@ -259,6 +259,11 @@ def _choice(quiz: ET.Element, q: SingleChoice | MultipleChoice, tags: list[str])
     _plain(question, "showstandardinstruction", 1)
     _combined(question, RIGHT, paragraph("Partly right: not every box is as it should be."), WRONG)
     right = {q.answer} if isinstance(q, SingleChoice) else set(q.answer)
+    if not single and len(right) == len(q.options):
+        raise ExportProblem(
+            f"question {q.id}: every option is one to tick, so ticking every box would score "
+            "full marks; make at least one option wrong in the bank"
+        )
     to_tick = shares(len(right))
     not_to_tick = [] if single else [-s for s in shares(len(q.options) - len(right))]
     for option in q.options:

@@ -35,6 +35,7 @@ from cmcourse.core.bank import (
 from cmcourse.core.computed import FUNCTIONS
 from cmcourse.core.paths import ROOT
 from cmcourse.export.moodle import moodle_xml
+from cmcourse.export.output import ExportProblem
 from cmsim.dates import fmt
 from cmsim.sop import DEFAULT_SOP, shipped_sop
 
@@ -321,6 +322,18 @@ def test_html_in_the_bank_reaches_moodle_as_text_not_markup():
     read = read_back(moodle_xml({bank.module: tricky}).xml)
     html = text(read[risky.id][1], "questiontext")
     assert "<b>" not in html and plain(html) == risky.prompt
+
+
+def test_a_multiple_choice_question_with_every_option_right_is_refused_in_plain_words():
+    bank, question = next((b, i) for b, i in ITEMS.values() if isinstance(i, MultipleChoice))
+    every = question.model_copy(update={"answer": [o.id for o in question.options]})
+    odd = bank.model_copy(update={"questions": [every], "reflections": []})
+    with pytest.raises(ExportProblem) as refused:
+        moodle_xml({bank.module: odd})
+    assert str(refused.value) == (
+        f"question {question.id}: every option is one to tick, so ticking every box would "
+        "score full marks; make at least one option wrong in the bank"
+    )
 
 
 # -- the command ----------------------------------------------------------------------------
