@@ -55,3 +55,16 @@ def test_a_tag_alone_or_a_short_digest_counts_as_unpinned(tmp_path):
         "FROM quay.io/jupyter/base-notebook:python-3.11 AS build",
         f"FROM python:3.11-slim@sha256:{digest[:12]}",
     ]
+
+
+def test_the_hub_readme_names_the_pinned_base_and_how_to_pin_it_again():
+    """The digest was not taken from the registry (no docker here): hub/README.md says which
+    image and digest are pinned, that it is unverified, and the command to pin it again."""
+    dockerfile = (ROOT / "hub" / "Dockerfile").read_text()
+    readme = " ".join((ROOT / "hub" / "README.md").read_text().split())
+    pinned = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("FROM ")]
+    base = next(image for image in pinned if PINNED.match(image))
+    assert f"`{base}`" in readme  # the image and its whole digest, as on the FROM line
+    refresh = "docker buildx imagetools inspect quay.io/jupyter/base-notebook:python-3.11"
+    assert refresh in readme and refresh in dockerfile
+    assert "It is not verified." in readme and "NOT VERIFIED" in dockerfile
