@@ -389,7 +389,9 @@ def rebuilt_module(root: Path, module: str, renamed: dict[str, str], reversed_pa
     """The module as a package rebuilt after a bank edit: some questions and reflections
     replaced by others (new ids) and one page's checks in the opposite order."""
     html = (root / f"{module}.html").read_text()
-    found = re.search(r'(<script type="application/json" id="cm-data">)(.*?)(</script>)', html, re.S)
+    found = re.search(
+        r'(<script type="application/json" id="cm-data">)(.*?)(</script>)', html, re.S
+    )
     data = json.loads(found[2])
     for shown in data["pages"]:
         if shown["id"] == reversed_page:
@@ -442,9 +444,10 @@ def test_a_rebuilt_package_puts_saved_answers_on_their_own_questions_and_says_wh
 def test_work_saved_by_the_first_format_is_restored_by_the_same_package(page, site):
     """Version 1 data (answers and reflections by their place in the module) still opens."""
     data = module_data(site, "module1")
-    questions, reflections = module_questions(data), [
-        r for p in data["pages"] for r in p["reflections"]
-    ]
+    questions, reflections = (
+        module_questions(data),
+        [r for p in data["pages"] for r in p["reflections"]],
+    )
     first = find(questions[0])
     text = "The steps protect children because each one has a clear owner and a date."
     saved = {
@@ -526,7 +529,9 @@ def test_without_a_platform_it_is_practice_mode_saved_in_the_browser(page, site)
 
 
 def test_without_javascript_every_page_is_below_as_the_page_says(browser, site):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     tab = context.new_page()
     tab.goto(f"{site}/module1.html")
     said = tab.locator("main .cm-notice").first
