@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,6 +21,9 @@ from cmcourse.core.answers import Form, is_right, read_number, read_typed_day
 from cmcourse.core.paths import ROOT
 from cmsim.errors import FileProblem
 from cmsim.files import load_model
+
+if TYPE_CHECKING:
+    from cmsim.sop import SOP
 
 BANK_DIR = ROOT / "course" / "bank"
 
@@ -385,13 +388,29 @@ class Computed(_Question):
     def answer_form(self) -> Form:
         return {"kind": self.answer_kind}
 
+    @property
+    def answer_sop(self) -> SOP:
+        """The SOP the answer is computed under: the Nadia case study's, or the Guidelines'.
+        The one place that decides it (the course, the SCORM package and Moodle XML name it)."""
+        from cmsim.sop import DEFAULT_SOP, shipped_sop
+
+        return shipped_sop(self.sop) if self.sop else DEFAULT_SOP
+
     def expected(self) -> Any:
         """The answer as cmsim computes it (a date or a number)."""
         from cmcourse.core.computed import FUNCTIONS
-        from cmsim.sop import shipped_sop
 
-        sop = shipped_sop(self.sop) if self.sop else None
-        return FUNCTIONS[self.compute](**self.arguments, sop=sop)
+        return FUNCTIONS[self.compute](**self.arguments, sop=self.answer_sop)
+
+    def hint(self) -> str:
+        """What a wrong date or number is told before the answer is shown (the course's, and
+        Moodle XML's for any wrong answer)."""
+        how = (
+            "count again from the day the time starts from"
+            if self.answer_kind == "date"
+            else "work it through again"
+        )
+        return f"Look again at which rule applies here (whose SOP, which risk level) and {how}."
 
     def right_answer(self) -> Any:
         from cmsim.dates import fmt
@@ -436,17 +455,14 @@ class Computed(_Question):
         if self.answer_kind == "date":
             way = "later" if given > right else "earlier"
             what = f"Not yet: your date is {way} than the rule gives."
-            how = "count again from the day the time starts from"
         else:
             way = "more" if given > right else "fewer"
             what = f"Not yet: that is {way} than the rule gives."
-            how = "work it through again"
         left = REVEAL_AFTER - tries - 1
         return result.model_copy(
             update={
                 "messages": [
-                    f"{what} Look again at which rule applies here (whose SOP, which risk "
-                    f"level) and {how}. The answer is shown after {left} more "
+                    f"{what} {self.hint()} The answer is shown after {left} more "
                     f"tr{'y' if left == 1 else 'ies'}."
                 ]
             }

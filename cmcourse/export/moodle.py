@@ -41,6 +41,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cmcourse.core import render
 from cmcourse.core.bank import (
     ATTEMPT_WORDS,
     BANK_DIR,
@@ -56,7 +57,6 @@ from cmcourse.core.bank import (
 )
 from cmcourse.export.output import ExportProblem, write_file
 from cmsim.dates import fmt
-from cmsim.sop import DEFAULT_SOP, SOP, shipped_sop
 
 TOP = "$course$/top/CM 101"  # the course's own question bank, as Moodle 3.5+ names it
 CHECK_TAG = "cm101-check"  # the e-course's 14 "Check your understanding" items
@@ -89,15 +89,6 @@ ORDERING_AS = ("ordering", "matching")
 def paragraph(text: str) -> str:
     """Bank text (plain) as the HTML the course shows: escaped, in a paragraph."""
     return f"<p>{escape(text)}</p>"
-
-
-def guidance_html(guidance: str) -> str:
-    """A reflection's points to consider as the course shows them once the trainee has
-    written: one line is a paragraph, several lines a list (`ReflectionView`)."""
-    lines = [line for line in guidance.splitlines() if line.strip()]
-    if len(lines) == 1:
-        return paragraph(lines[0])
-    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
 
 
 def source_text(source: str) -> str:
@@ -326,16 +317,11 @@ def _ordering(quiz: ET.Element, q: Ordering, tags: list[str], ordering_as: str) 
         ET.SubElement(answer, "text").text = paragraph(item.text)
 
 
-def computed_sop(q: Computed) -> SOP:
-    """The SOP the question's answer is computed under (as `Computed.expected` does)."""
-    return shipped_sop(q.sop) if q.sop else DEFAULT_SOP
-
-
 def _computed(quiz: ET.Element, q: Computed, tags: list[str]) -> None:
     value = q.expected()
     shown = fmt(value) if q.answer_kind == "date" else str(value)
     explanation = q.explanation.format(answer=shown)
-    sop = computed_sop(q).name
+    sop = q.answer_sop.name
     how = "Write the date as dd/mm/yyyy." if q.answer_kind == "date" else "Write a number."
     prompt = paragraph(q.prompt) + paragraph(f"The answer follows the SOP of: {sop}. {how}")
     general = paragraph(f"The answer is {shown}. {explanation}") + _sources(q)
@@ -344,15 +330,7 @@ def _computed(quiz: ET.Element, q: Computed, tags: list[str]) -> None:
     right = paragraph(f"Right. {explanation}")
     # A wrong answer gets the course's hint, not the value (the general feedback gives it
     # once the question is finished).
-    again = (
-        "count again from the day the time starts from"
-        if q.answer_kind == "date"
-        else ("work it through again")
-    )
-    hint = paragraph(
-        "Not quite. Look again at which rule applies here (whose SOP, which risk level) and "
-        f"{again}."
-    )
+    hint = paragraph(f"Not quite. {q.hint()}")
     if q.answer_kind == "date":
         _plain(question, "usecase", 0)
         for form in typed_dates(value):
@@ -370,9 +348,7 @@ def _computed(quiz: ET.Element, q: Computed, tags: list[str]) -> None:
 
 
 def _essay(quiz: ET.Element, r: Reflection) -> None:
-    points = (
-        paragraph("Points to consider") + guidance_html(r.guidance) if r.guidance.strip() else ""
-    )
+    points = render.guidance_html(r)  # the course's own panel ('' without points to consider)
     prompt = paragraph(f"Reflection: {r.prompt}")
     question = _head(quiz, "essay", r, prompt, points, 0)
     _plain(question, "responseformat", "editor")

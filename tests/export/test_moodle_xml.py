@@ -30,6 +30,7 @@ from cmcourse.core.bank import (
     Reflection,
     SingleChoice,
     TrueFalse,
+    check,
     load_bank,
 )
 from cmcourse.core.computed import FUNCTIONS
@@ -290,6 +291,18 @@ def test_computed_questions_hold_the_value_cmsim_computes_under_the_sop_they_nam
                 assert common in typed, (q.id, common)
 
 
+def test_a_wrong_computed_answer_gets_the_courses_own_hint(questions):
+    """Moodle's feedback for any wrong value is the hint the course gives a first wrong try."""
+    for q in of_type(Computed):
+        moodle = plain(next(f for _, t, f in answers(questions[q.id][1]) if t == "*"))
+        right = q.expected()
+        wrong = fmt(right + dt.timedelta(days=3)) if q.answer_kind == "date" else str(right + 3)
+        course = check(q, wrong, tries=0).messages[0]
+        assert moodle.startswith("Not quite. Look again at which rule applies here"), q.id
+        said = re.sub(r"^Not yet: [^.]*\. | The answer is shown after .*$", "", course)
+        assert moodle == f"Not quite. {said}", q.id
+
+
 def test_reflections_are_essays_with_the_points_to_consider_the_course_shows(questions):
     from cmcourse.core.render import ReflectionView
 
@@ -306,8 +319,7 @@ def test_reflections_are_essays_with_the_points_to_consider_the_course_shows(que
             r, on_save=lambda *_: None, previous="I would first ask the child what she wants."
         )
         course = view.guidance.value
-        body = general.removeprefix("<p>Points to consider</p>")
-        assert body != general and body in course, r.id
+        assert "Points to consider" in plain(general) and general in course, r.id
         assert grader == general
         for line in r.guidance.splitlines():
             assert line.strip() in plain(general)

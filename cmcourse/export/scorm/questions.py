@@ -77,9 +77,7 @@ def settings() -> dict[str, Any]:
 
 
 def _sop_name(question: Computed) -> str:
-    from cmsim.sop import DEFAULT_SOP, shipped_sop
-
-    name = (shipped_sop(question.sop) if question.sop else DEFAULT_SOP).name
+    name = question.answer_sop.name
     return name[0].lower() + name[1:]  # "The Inter-Agency Guidelines" inside a sentence
 
 
