@@ -22,7 +22,9 @@ import hubtls  # noqa: E402
 import workshopauth  # noqa: E402
 import workshophub  # noqa: E402
 
-from cmcourse.core.serve import MAP_PATH, free_port, jupyter_path, voila_args  # noqa: E402
+from cmcourse.core.serve import MAP_PATH, free_port, jupyter_path  # noqa: E402
+from cmcourse.server.service import PREFIX as COURSE_PREFIX  # noqa: E402
+from cmcourse.server.service import service_args  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
@@ -93,7 +95,6 @@ c.WorkshopAuthenticator.state = str(STATE)
 # progress in <state>/course, which no trainee's account can open. The hub signs people in
 # (OAuth, --CourseVoila.hub); trainers (the hub's trainers group) get the course's trainer
 # pages too. Everyone lands here after signing in.
-COURSE_PREFIX = "/services/cm101-course/"
 VENV = Path(sys.prefix)
 c.JupyterHub.default_url = f"{COURSE_PREFIX}{MAP_PATH}"
 COURSE_SERVICE = {
@@ -106,13 +107,10 @@ COURSE_SERVICE = {
         PYTHON,
         "-m",
         "cmcourse.server",
-        *voila_args(COURSE_PORT, cull_idle=IDLE_KERNEL),
-        f"--Voila.base_url={COURSE_PREFIX}",
-        "--CourseVoila.hub=True",
-        f"--CourseVoila.trainers_group={workshopauth.TRAINERS_GROUP}",
-        # Kernels talk over sockets in the course's private folder, not on 127.0.0.1 ports
-        # every account of the machine can knock on.
-        "--KernelManager.transport=ipc",
+        # The same arguments as the course's pod on Kubernetes (python -m cmcourse.server.service).
+        *service_args(
+            COURSE_PORT, cull_idle=IDLE_KERNEL, trainers_group=workshopauth.TRAINERS_GROUP
+        ),
     ],
     "environment": {
         "CM101_DATA_DIR": str(COURSE_DATA),

@@ -1,10 +1,12 @@
 """The trainer's live view as a JupyterHub service, at /services/cm101-live/ (trainers only).
 
-Started by the hub (see jupyterhub_config.py) as its own account, cm101-live. The hub signs
-the trainer in (OAuth); only accounts with the scope access:services!service=cm101-live,
-given to the `trainers` group, get the page, everyone else a 403. It reads the progress files
-of the course service (cm101-course), which only the course writes: no trainee can edit what
-it shows. Who the trainers are (left out of the table) it asks the hub.
+Started by the hub (see jupyterhub_config.py) as its own account, cm101-live; on Kubernetes
+in a pod of its own as that account (z2jh/live-service.yaml), the course's volume mounted
+read only. The hub signs the trainer in (OAuth); only accounts with the scope
+access:services!service=cm101-live, given to the `trainers` group, get the page, everyone
+else a 403. It reads the progress files of the course service (cm101-course), which only the
+course writes: no trainee can edit what it shows. Who the trainers are (left out of the
+table) it asks the hub.
 """
 
 from __future__ import annotations
@@ -64,17 +66,9 @@ def every() -> int:
 
 
 def course_data() -> Path:
-    """The course service's data folder: $CM101_COURSE_DATA (its trainees/ holds the files)."""
+    """The course service's data folder: $CM101_COURSE_DATA (its trainees/ holds the files), on
+    one machine and on Kubernetes."""
     return Path(os.environ["CM101_COURSE_DATA"])
-
-
-def kubernetes_folders() -> list[Path] | None:
-    """On Kubernetes (hub/z2jh/live-service.yaml: $CM101_PROGRESS_ROOT) the course still runs
-    in each trainee's pod, its progress in a folder of theirs: those folders, else None."""
-    from cmcourse.trainer.live import hub_folders
-
-    root = os.environ.get("CM101_PROGRESS_ROOT")
-    return hub_folders(Path(root)) if root else None
 
 
 _trainers: tuple[float, set[str]] = (0.0, set())
@@ -109,8 +103,6 @@ def view_html() -> str:
     from cmcourse.trainer.live import live_html, snapshot
 
     leave_out = {hub_trainee_id(name) for name in trainers()}
-    if (folders := kubernetes_folders()) is not None:
-        return live_html(snapshot(folders, exclude=leave_out, only_own=True))
     return live_html(snapshot([course_data()], exclude=leave_out))
 
 

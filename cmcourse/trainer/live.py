@@ -30,7 +30,6 @@ from cmcourse.core.bank import ModuleBank, load_bank
 from cmcourse.core.outline import Outline, load_outline
 from cmcourse.core.progress import FINISH, items_on, overall
 from cmcourse.core.safety import kindly, setup_logging, shown
-from cmcourse.core.store import all_trainees, hub_trainee_id
 from cmcourse.html.theme import STYLE
 from cmcourse.trainer.gate import trainer_gate
 from cmcourse.trainer.roster import TraineeFile, read_progress
@@ -140,41 +139,21 @@ def snapshot(
     exclude: Iterable[str] = (),
     banks: Mapping[str, ModuleBank] | None = None,
     after: int = STUCK_AFTER,
-    only_own: bool = False,
 ) -> list[TraineeNow]:
-    """Every trainee in `folders` (data directories), stuck ones first, then by name. On the
-    hub (`only_own`) a folder is one trainee's: only the file named after it is theirs (any
-    other file there is one the trainee made, e.g. a fake trainee with any score)."""
+    """Every trainee in `folders` (data directories), stuck ones first, then by name."""
     banks = banks if banks is not None else load_bank()
     outline = load_outline()
     skip = set(exclude)
     rows = []
     for folder in folders:
         for file in read_progress(folder):  # a folder with no trainees yet reads as none
-            if file.trainee_id in skip or (only_own and file.trainee_id != own_id(folder)):
+            if file.trainee_id in skip:
                 continue
             try:
                 rows.append(trainee_now(file, file.last_page, banks, outline, after))
             except Exception as exc:  # one trainee's odd file never stops the room's view
                 log.warning("live view: %s's file left out (%s)", file.trainee_id, exc)
     return sorted(rows, key=lambda r: (not r.stuck, r.name.casefold(), r.trainee_id))
-
-
-def hub_folders(progress_root: Path) -> list[Path]:
-    """On the hub every trainee has a data directory of their own under one root (a link in
-    its place is not one)."""
-    if not progress_root.is_dir():
-        return []
-    return sorted(
-        p
-        for p in progress_root.iterdir()
-        if p.is_dir() and not p.is_symlink() and own_id(p) in all_trainees(p)
-    )
-
-
-def own_id(folder: Path) -> str:
-    """The one trainee id a hub trainee's folder holds: named after their account."""
-    return hub_trainee_id(folder.name)
 
 
 # -- the view ---------------------------------------------------------------------------------

@@ -104,35 +104,24 @@ def test_the_trainer_makes_accounts_from_a_file_and_gets_a_password_sheet(tmp_pa
     assert "lowercase letters" in capsys.readouterr().out
 
 
-def test_the_kubernetes_values_carry_the_course_settings_of_the_hub_on_one_machine(tmp_path):
-    """On Kubernetes the course still runs in each trainee's server (hub/README.md, part 2):
-    with the same Voilà settings as the course service on one machine, the same trainers'
-    role and idle time."""
+def test_the_kubernetes_values_carry_the_settings_of_the_hub_on_one_machine(tmp_path):
+    """On Kubernetes trainees' servers are JupyterLab for assignments, as on one machine, the
+    course a service of its own (tests/security/test_kubernetes_install.py): the same trainers'
+    role and idle time; the pod's start puts matplotlib's font list in place."""
     import yaml
-
-    from cmcourse.core.serve import voila_args
 
     values = yaml.safe_load((HUB / "z2jh" / "values.yaml").read_text())
     config = (HUB / "jupyterhub_config.py").read_text()
-    kinds = ("--VoilaConfiguration.", "--MappingKernelManager.")
-    voila = [a for a in voila_args(0) if a.startswith(kinds)]
-    assert values["hub"]["config"]["KubeSpawner"]["args"] == [
-        *voila,
-        "--ServerApp.terminals_enabled=False",
-    ]
-    assert '"--ServerApp.terminals_enabled=False"' in config and "*voila_args(" in config
-    assert values["singleuser"]["defaultUrl"] == "/voila/render/course/index.ipynb"
+    assert values["hub"]["config"]["KubeSpawner"]["args"] == ["--ServerApp.terminals_enabled=False"]
+    assert '"--ServerApp.terminals_enabled=False"' in config
+    assert values["singleuser"]["defaultUrl"] == "/lab" and 'default_url = "/lab"' in config
     role = values["hub"]["loadRoles"]["cm101-trainer"]
     for scope in role["scopes"]:
         assert f'"{scope}"' in config
     assert role["groups"] == [workshopauth.TRAINERS_GROUP]
     assert values["cull"]["timeout"] == 3600 and '"CM101_IDLE_SERVER", "3600"' in config
     compile(values["hub"]["extraConfig"]["cm101"], "hub.extraConfig.cm101", "exec")
-    mounts = values["singleuser"]["storage"]["extraVolumeMounts"]
-    progress = {"name": "cm101-progress", "mountPath": "/srv/cm101/progress"}
-    assert {**progress, "subPath": "{username}"} in mounts
-    assert values["singleuser"]["extraEnv"]["CM101_DATA_DIR"] == "/srv/cm101/progress"
-    # The pod's start puts the course in the home folder and the font list in place.
+    assert "CM101_DATA_DIR" not in values["singleuser"]["extraEnv"]  # no progress of theirs
     hook = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
     image = tmp_path / "opt"
     (image / "cm101-matplotlib").mkdir(parents=True)
@@ -140,13 +129,11 @@ def test_the_kubernetes_values_carry_the_course_settings_of_the_hub_on_one_machi
     (tmp_path / "home").mkdir()
     env = {"HOME": str(tmp_path / "home"), "MPLCONFIGDIR": str(tmp_path / "home" / ".mpl")}
     script = hook[-1].replace("/opt/", f"{image}/")
-    (image / "cm101").mkdir()
-    (image / "cm101" / "course").symlink_to(ROOT / "course")
     for _ in range(2):  # each start of the pod
         done = subprocess.run([*hook[:-1], script], env=env, capture_output=True, text=True)
         assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert (tmp_path / "home" / "course" / "index.ipynb").is_file()
     assert (tmp_path / "home" / ".mpl" / "fontlist-v390.json").is_file()
+    assert not (tmp_path / "home" / "course").exists()
 
 
 # -- the running hub ----------------------------------------------------------------------------

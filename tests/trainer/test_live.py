@@ -20,7 +20,6 @@ from cmcourse.core.store import ProgressStore
 from cmcourse.trainer.live import (
     QUIET_MINUTES,
     STUCK_AFTER,
-    hub_folders,
     live_html,
     snapshot,
 )
@@ -158,15 +157,6 @@ def test_a_trainee_who_has_submitted_shows_as_finished_not_as_on_the_map_at_0(tm
     assert "no certificate (not completed)" in html  # Badru's first attempt earned none
     store.close()
     started_again.close()
-
-
-def test_on_the_hub_every_trainee_has_a_folder_of_their_own(tmp_path):
-    for name in ("amina", "bilal"):
-        trainee(tmp_path / name, name, name).close()
-    (tmp_path / "empty").mkdir()
-    assert hub_folders(tmp_path) == [tmp_path / "amina", tmp_path / "bilal"]
-    assert [r.name for r in snapshot(hub_folders(tmp_path))] == ["amina", "bilal"]
-    assert hub_folders(tmp_path / "missing") == []
 
 
 def test_before_the_trainer_signs_in_the_page_shows_no_trainee_and_says_how(tmp_path):
