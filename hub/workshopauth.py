@@ -157,8 +157,9 @@ def refuse_placeholder_tokens(services: list[dict[str, Any]]) -> None:
         raise SystemExit(
             f"The hub does not start: the API token of {', '.join(weak)} is still the "
             f"placeholder or shorter than {MIN_TOKEN} characters. Make one with "
-            "`openssl rand -hex 32`, put it in hub/z2jh/values.yaml and live-service.yaml, "
-            "and check both files with `python hub/z2jh/check_values.py`."
+            "`openssl rand -hex 32` (one for each service), put it in hub/z2jh/values.yaml and "
+            "in that service's manifest (course-service.yaml, live-service.yaml), and check the "
+            "files with `python hub/z2jh/check_values.py`."
         )
 
 
