@@ -1,28 +1,39 @@
-"""Load test of the workshop hub on loopback: trainees sign in and turn pages of the course app.
+"""Load test of the workshop hub on loopback: trainees sign in and turn pages of the course.
 
     sudo .venv/bin/python bench/bench_load.py [--trainees 30] [--bursts 1,2,4,10,30]
-                                              [--pace 60] [--paced-for 90]
+                                              [--pace 60] [--paced-for 90] [--serve N]
 
-A throwaway hub (hub/throwaway.py) with that many workshop accounts; each simulated trainee is
-an HTTP client with its own cookies that signs in through the hub's login form and OAuth like
-a browser, opens the course app, and then speaks to the app's kernel over its websocket as the
-page's script does: each page turn makes the kernel really draw the page (every widget of it)
-and is timed until the kernel says the page is shown. Figures printed:
+A throwaway hub (hub/throwaway.py) with that many workshop accounts, the course running as its
+service cm101-course (/services/cm101-course/). Each simulated trainee is an HTTP client with
+its own cookies that signs in at the hub's login form and follows the redirects as a browser
+does: the hub's default URL (the course app), the course's OAuth round trip through the hub,
+back to the app with the course's session. It then speaks to the app's kernel over the
+service's kernel websocket as the page's script does: each page turn makes the kernel really
+draw the page (every widget of it) and is timed until the kernel says the page is shown.
+Figures printed:
 
-- time to a usable course map when all trainees sign in at once: first with the hub starting
-  every server, then with the servers started ahead (as the hub README advises);
+- time to a usable course map when all trainees sign in at once, then when all of them,
+  signed in, open the course again at the same moment (reloading together);
 - time of a page turn when N trainees click Next at the same moment, for each N in --bursts;
-- the CPU a page turn costs; memory per trainee (their server and the app's kernel,
-  proportional set size, so shared libraries are counted once across trainees);
+- the CPU a page turn costs (every process of the hub, or of the course server);
+- memory per trainee: the proportional set size (PSS, shared libraries counted once across
+  processes) of the kernel of each trainee's open page, found in the course server's process
+  tree by the Voila kernel id that trainee's page got (every kernel runs as the one account
+  cm101-course, so the account says nothing); the course server itself, shared by everyone,
+  beside it;
 - page turns while every trainee reads at their own pace (Next every --pace seconds on
   average).
 
-Targets (issue 13) are printed beside the figures. Run as root, like the hub.
+--serve N measures the same with the course server alone, no hub (as `make serve PREHEAT=N`:
+N kernels waiting, sign-in with a name and a new PIN on its own page): the baseline to compare
+the hub with in the same run. Targets (issue 13) are printed beside the figures. Run the hub
+as root, like the hub itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -51,13 +62,15 @@ sys.path.insert(0, str(ROOT))
 
 from throwaway import ThrowawayHub  # noqa: E402
 
-from cmcourse.core.serve import free_port, voila_command, wait_until_up  # noqa: E402
+from cmcourse.core.serve import MAP_PATH, free_port, voila_command, wait_until_up  # noqa: E402
+from cmcourse.server.service import NAME, PREFIX  # noqa: E402
 
 APP = "course/index.ipynb"  # the course app: every page opens inside it
 # The pages turned to, in course order from the map (a burst turns everyone to the next one).
 PAGES = ["map", "intro", "m1", "1.1", "1.2", "1.3", "1.4", "m2", "2.1", "2.2", "2.3", "2.4"]
 TIMEOUT = 120  # seconds: a page not there by then counts as failed
 KERNEL = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
 
 
 def _message(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
@@ -96,51 +109,40 @@ class Trainee:
         self.router: str | None = None
         self.session = uuid.uuid4().hex
 
-    def _server(self) -> str:
-        return f"{self.url}/user/{self.name}" if self.hub else self.url
+    def _course(self) -> str:
+        """The course server's address: the hub's service, or the server alone."""
+        return f"{self.url}{PREFIX.rstrip('/')}" if self.hub else self.url
 
     def sign_in(self) -> float:
-        """Seconds from the login form to a usable course map (the server started too, if it
-        was not running): the app's page, its kernel, and the map drawn by that kernel."""
-        if not self.hub:  # the course server's own sign-in: name and PIN, as on its page
-            start = time.perf_counter()
+        """Seconds from the login form to a usable course map: the app's page, its kernel, and
+        the map drawn by that kernel."""
+        start = time.perf_counter()
+        if self.hub:  # the hub's login, then its default URL and the course's OAuth round trip
+            form = self.http.get(f"{self.url}/hub/login", timeout=60)
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+            data = {"username": self.name, "password": self.password}
+            data |= {"_xsrf": xsrf.group(1)} if xsrf else {}
+            reply = self.http.post(f"{self.url}/hub/login?next=", data=data, timeout=TIMEOUT)
+        else:  # the course server's own sign-in: name and PIN, as on its page
             form = {"how": "new", "name": self.name, "pin": self.password, "pin2": self.password}
             reply = self.http.post(f"{self.url}/cm101/sign-in", data=form, timeout=TIMEOUT)
-            if not reply.ok or not KERNEL.search(reply.text):
-                raise RuntimeError(f"{self.name}: signing in answered {reply.status_code}")
-            self._connect(reply.text)
-            self._send({"ready": "map"})
-            self._wait_for("map")
-            return time.perf_counter() - start
-        start = time.perf_counter()
-        form = self.http.get(f"{self.url}/hub/login", timeout=60)
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
-        data = {"username": self.name, "password": self.password}
-        if xsrf:
-            data["_xsrf"] = xsrf.group(1)
-        reply = self.http.post(f"{self.url}/hub/login?next=", data=data, timeout=TIMEOUT)
-        deadline = time.monotonic() + 300
-        while not (reply.ok and KERNEL.search(reply.text) and reply.url.endswith(APP)):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name}: no course app ({reply.status_code} {reply.url})")
-            time.sleep(0.5)  # the hub's "your server is starting" page: ask again
-            reply = self.http.get(f"{self._server()}/voila/render/{APP}", timeout=TIMEOUT)
-        self._connect(reply.text)
-        self._send({"ready": "map"})
-        self._wait_for("map")
+        self._open(reply)
         return time.perf_counter() - start
 
     def again(self) -> float:
-        """Seconds from opening the app's address (the server running) to a usable map."""
+        """Seconds from opening the app's address again (signed in) to a usable map."""
         self.leave()
         start = time.perf_counter()
-        reply = self.http.get(f"{self._server()}/voila/render/{APP}", timeout=TIMEOUT)
-        if not reply.ok or not KERNEL.search(reply.text):
-            raise RuntimeError(f"{self.name}: the app answered {reply.status_code}")
+        self._open(self.http.get(f"{self._course()}/{MAP_PATH}", timeout=TIMEOUT))
+        return time.perf_counter() - start
+
+    def _open(self, reply: requests.Response) -> None:
+        """The app's page answered: connect to its kernel and wait for the map."""
+        if not (reply.ok and reply.url.endswith(APP) and KERNEL.search(reply.text)):
+            raise RuntimeError(f"{self.name}: no course app ({reply.status_code} {reply.url})")
         self._connect(reply.text)
         self._send({"ready": "map"})
         self._wait_for("map")
-        return time.perf_counter() - start
 
     def turn(self, page: str) -> float:
         """Seconds from the click on a link to `page` until the kernel has drawn it."""
@@ -153,12 +155,16 @@ class Trainee:
     def _connect(self, html: str) -> None:
         self.kernel = KERNEL.search(html).group(1)
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        address = self._server().replace("http", "ws", 1)
+        address = self._course().replace("http", "ws", 1)
         self.socket = connect(
             f"{address}/api/kernels/{self.kernel}/channels?session_id={self.session}",
             additional_headers={"Cookie": cookies},
             open_timeout=TIMEOUT,
             max_size=None,
+            # Every message read off the socket, as a browser does: with websockets' default
+            # queue (16) the kernel's unread status messages stop it reading during a pause,
+            # pongs included, and the connection fails its keepalive ping.
+            max_queue=None,
             legacy=True,  # a connection kept open across calls, not a `with` block
         )
         # Find the router among the app's widgets, as the page's widget manager does.
@@ -204,17 +210,18 @@ class Trainee:
                 return
 
     def leave(self) -> None:
-        """Close the page: its websocket, and its kernel, as Voilà's page does on unload."""
+        """Close the page: its websocket, and its kernel, as Voilà's page does on unload (with
+        the course's xsrf cookie; the server alone sets none with a page rendered ahead, and
+        then refuses, 403, as it would the page: that kernel goes when culled)."""
         if self.socket is not None:
             self.socket.close()
             self.socket, self.router = None, None
         if not self.kernel:
             return
-        xsrf = next(
-            (c.value for c in self.http.cookies if c.name == "_xsrf" and self.name in c.path), ""
-        )
+        path = PREFIX if self.hub else "/"  # the course's xsrf cookie, not the hub's
+        xsrf = self.http.cookies.get("_xsrf", "", path=path)
         self.http.post(
-            f"{self._server()}/voila/api/shutdown/{self.kernel}",
+            f"{self._course()}/voila/api/shutdown/{self.kernel}",
             headers={"X-XSRFToken": xsrf},
             timeout=60,
         )
@@ -286,29 +293,33 @@ class SharedServer:
         settle(self)
         return time.monotonic() - start
 
-    def memory(self, trainees: list[Trainee]) -> tuple[list[float], float]:
-        """MB (PSS) of each trainee's kernel, and of the server they share."""
-        pss = {p: p.memory_full_info().pss / 2**20 for p in self.processes()}
-        mine = [
-            sum(mb for p, mb in pss.items() if t.kernel and t.kernel in " ".join(p.cmdline()))
-            for t in trainees
-        ]
-        return mine, pss[psutil.Process(self.proc.pid)] if self.proc else 0.0
+    def course(self) -> psutil.Process:
+        """The course server's process (its kernels are its children)."""
+        assert self.proc is not None
+        return psutil.Process(self.proc.pid)
 
 
-def memory_per_trainee(hub: ThrowawayHub, names: list[str]) -> list[float]:
-    """MB (proportional set size) of each trainee's processes: server and open page's kernel."""
-    uids = {hub.uid(n): n for n in names}
-    totals = dict.fromkeys(names, 0.0)
-    for p in psutil.process_iter(["uids"]):
-        name = uids.get(p.info["uids"].real if p.info["uids"] else None)
-        if name is None:
-            continue
-        try:
-            totals[name] += p.memory_full_info().pss / 2**20
-        except psutil.Error:
-            continue
-    return list(totals.values())
+def course_service(hub: ThrowawayHub) -> psutil.Process:
+    """The hub's course service: the course server running as its account cm101-course."""
+    return next(
+        p
+        for p in hub.processes()
+        if p.username() == NAME and "cmcourse.server" in " ".join(p.cmdline())
+    )
+
+
+def memory(course: psutil.Process, trainees: list[Trainee]) -> tuple[list[float], float]:
+    """MB (PSS) of the kernel of each trainee's open page, found among the course server's
+    children by the kernel id the page got (its connection file, kernel-<id>.json), and of the
+    course server itself, which every trainee shares."""
+    kernels: dict[str, float] = {}
+    for p in course.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            found = KERNEL_FILE.search(" ".join(p.cmdline()))
+            if found:
+                kernels[found.group(1)] = p.memory_full_info().pss / 2**20
+    mine = [kernels.get(t.kernel or "", 0.0) for t in trainees]
+    return mine, course.memory_full_info().pss / 2**20
 
 
 def all_at_once(trainees: list[Trainee], work) -> tuple[list[float], int]:
@@ -423,19 +434,17 @@ def main(argv: list[str] | None = None) -> int:
         n_all = len(trainees)
 
         signed, failed = all_at_once(trainees, Trainee.sign_in)
-        if args.serve:
-            print(f"\n{n_all} trainees sign in at once on the sign-in page (name and a new PIN):")
-        else:
-            print(f"\n{n_all} trainees sign in at once, their servers not started yet:")
+        how = "on the sign-in page (name and a new PIN)" if args.serve else "at the hub's login"
+        print(f"\n{n_all} trainees sign in at once {how}:")
         print(f"  to a usable course map: {report(signed, failed)}")
         if args.serve:
             print(f"  (the pool was full again and idle {hub.refilled(n_all):.0f} s later)")
         else:
-            print(f"  (the servers were idle {settle(hub):.0f} s later)")
+            print(f"  (the kernels were idle {settle(hub):.0f} s later)")
 
         again, failed = all_at_once(trainees, Trainee.again)
-        ahead = f"{args.serve} app kernels waiting" if args.serve else "their servers started ahead"
-        print(f"\n{n_all} trainees open the course at once, {ahead}:")
+        waiting = f", {args.serve} app kernels waiting" if args.serve else ""
+        print(f"\n{n_all} trainees, signed in, open the course again at once{waiting}:")
         print(f"  to a usable course map: {report(again, failed)}; target: all within 30 s: "
               f"{'meets' if again and not failed and max(again) <= 30 else 'misses'}")  # fmt: skip
         print(f"  (the kernels were idle {settle(hub):.0f} s later)")
@@ -461,16 +470,12 @@ def main(argv: list[str] | None = None) -> int:
             settle(hub)
         print(f"  CPU per turn (server and kernel): {statistics.median(cpu):.2f} s")
 
-        if args.serve:
-            mem, shared = hub.memory(trainees)
-            what, beside = "the app's kernel", f"the shared Voilà server {shared:.0f} MB"
-        else:
-            mem = memory_per_trainee(hub, names)
-            shared = sum(
-                p.memory_full_info().pss / 2**20 for p in hub.processes() if p.uids().real == 0
-            )
-            what, beside = "their server + the app's kernel", f"hub and proxy {shared:.0f} MB"
-        print(f"\nMemory per trainee ({what}, PSS):")
+        mem, shared = memory(hub.course() if args.serve else course_service(hub), trainees)
+        beside = f"the course server {shared:.0f} MB"
+        if not args.serve:
+            root = sum(p.memory_full_info().pss for p in hub.processes() if p.uids().real == 0)
+            beside += f", hub and proxy {root / 2**20:.0f} MB"
+        print("\nMemory per trainee (the kernel of their page, PSS):")
         print(
             f"  median {statistics.median(mem):.0f} MB, max {max(mem):.0f} MB; target 150 MB: "
             f"{'meets' if max(mem) <= 150 else 'misses'}; {beside}"
