@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import tornado.web
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
@@ -268,6 +269,8 @@ class CourseVoila(Voila):
                 handler = (pattern, CourseVoilaHandler, {**options[0], "sign_in": self.sign_in})
             elif target is TornadoVoilaTreeHandler:  # no folder is listed: to the course
                 handler = (pattern, ToTheCourse, {"url": signin.app_url(self.base_url)})
+            elif target is VoilaContentsHandler:  # the tree's listing API: no listing either
+                handler = (pattern, tornado.web.ErrorHandler, {"status_code": 404})
             handlers.append(handler)
         own = hubsignin.handlers if self.hub else signin.handlers
         return own(self.sign_in) + handlers

@@ -44,6 +44,21 @@ def test_no_folder_is_listed_and_the_listing_leads_to_the_course(server):
             assert "source" not in body and "bench" not in body
 
 
+def test_the_listing_api_lists_nothing_to_anyone(server):
+    _proc, root, trainee, trainer = server
+    for who in (Browser(root), trainee, trainer):
+        for path in (
+            "/voila/api/contents",
+            "/voila/api/contents/",
+            "/voila/api/contents/workshop",
+            "/voila/api/contents/workshop/source/module1",
+            "/voila/api/contents/course/bank",
+        ):
+            status, _headers, body = who.request(path)
+            assert status == 404, path
+            assert "module1" not in body and "source" not in body and ".yaml" not in body, path
+
+
 def test_only_the_courses_own_pages_render_and_nothing_else_starts_a_kernel(server):
     proc, _root, trainee, trainer = server
     before = len(kernels(proc.pid))
