@@ -33,6 +33,8 @@ log = logging.getLogger("cm101")
 
 # How old the hub's answer to "who is this?" may be (HubOAuth's default is 5 minutes).
 HUB_CHECK_SECONDS = 5
+# What the hub gives a service it starts: JPY_API_TOKEN is the same token under its old name.
+HUB_VARIABLES = ("JUPYTERHUB_", "JPY_API_TOKEN")
 
 
 def connect() -> HubOAuth:
@@ -42,7 +44,7 @@ def connect() -> HubOAuth:
     auth = HubOAuth.instance(cache_max_age=HUB_CHECK_SECONDS)
     for trait in auth.trait_names():  # every setting read from the environment now
         getattr(auth, trait)
-    for variable in [v for v in os.environ if v.startswith("JUPYTERHUB_")]:
+    for variable in [v for v in os.environ if v.startswith(HUB_VARIABLES)]:
         del os.environ[variable]
     return auth
 
