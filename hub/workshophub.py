@@ -5,6 +5,8 @@ hub/jupyterhub_config.py (the hub runs as root); the sign-in is in workshopauth.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import grp
 import os
 import pwd
@@ -203,19 +205,54 @@ def prepare_services(state: Path) -> None:
     course = service_account(COURSE_ACCOUNT, course_data(state))
     live = service_account(LIVE_ACCOUNT, live_home(state))
     accounts.passage_dir(state)
-    data = course_data(state)
-    for folder, mode in ((data, 0o710), (data / "trainees", 0o2750)):
-        folder.mkdir(exist_ok=True)
-        os.lchown(folder, course.pw_uid, live.pw_gid)
-        folder.chmod(mode)
-    accounts.private_dir(live_home(state), LIVE_ACCOUNT)
-    for home, owner in ((data, course), (live_home(state), live)):
-        fonts = home / "matplotlib"  # matplotlib's font list, copied: about 10 s saved
-        fonts.mkdir(exist_ok=True)
-        for found in (state / "matplotlib").glob("fontlist-*.json"):
-            shutil.copyfile(found, fonts / found.name)
-        for path in (fonts, *fonts.iterdir()):
-            os.lchown(path, owner.pw_uid, owner.pw_gid)
+    # Inside its own folder an account may have put a link where a folder or a file is
+    # expected: root works there through descriptors opened without following links only.
+    top = os.open(state, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    data = _own_folder(top, course_data(state).name, course.pw_uid, live.pw_gid, 0o710)
+    live_fd = _own_folder(top, live_home(state).name, live.pw_uid, live.pw_gid, 0o700)
+    os.close(_own_folder(data, "trainees", course.pw_uid, live.pw_gid, 0o2750))
+    for home, owner in ((data, course), (live_fd, live)):
+        fonts = _own_folder(home, "matplotlib", owner.pw_uid, owner.pw_gid, 0o700)
+        for found in (state / "matplotlib").glob("fontlist-*.json"):  # about 10 s saved
+            _own_file(fonts, found.name, found.read_bytes(), owner.pw_uid, owner.pw_gid)
+        os.close(fonts)
+        os.close(home)
+    os.close(top)
+
+
+def _own_folder(parent: int, name: str, uid: int, gid: int, mode: int) -> int:
+    """The folder `name` in the folder open as `parent`, made if missing, owned and moded
+    through its own descriptor (returned); a link or file in its place is removed first."""
+    for _ in range(3):
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, 0o700, dir_fd=parent)
+            continue
+        except OSError as error:
+            if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            os.unlink(name, dir_fd=parent)  # a link or a file, put there by the folder's owner
+            continue
+        os.fchown(fd, uid, gid)
+        os.fchmod(fd, mode)
+        return fd
+    raise SystemExit(f"The hub could not make its folder {name}: something keeps replacing it.")
+
+
+def _own_file(folder: int, name: str, content: bytes, uid: int, gid: int) -> None:
+    """`content` written to `name` in the folder open as `folder`, never through a link."""
+    try:
+        os.unlink(name, dir_fd=folder)  # whatever was there (a link is removed, not followed)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(name, dir_fd=folder)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+        os.fchown(out.fileno(), uid, gid)
 
 
 def lock_repository(root: Path = ROOT) -> list[str]:
