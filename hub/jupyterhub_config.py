@@ -139,6 +139,10 @@ c.Spawner.args = [
     "--KernelManager.transport=ipc",
 ]
 c.Spawner.default_url = "/lab"
+# Trainees' servers share the hub's web address (no subdomains, hub/README.md "One address"):
+# a trainee's own Jupyter settings (~/.jupyter) could add pages that run scripts in the
+# browser of anyone opening their link. Their server reads the hub's settings only.
+c.Spawner.disable_user_config = True
 c.Spawner.http_timeout = 120  # thirty servers starting at once on two cores take a while
 c.Spawner.start_timeout = 180
 c.LocalProcessSpawner.interrupt_timeout = 10

@@ -114,6 +114,8 @@ def test_the_kubernetes_values_carry_the_settings_of_the_hub_on_one_machine(tmp_
     config = (HUB / "jupyterhub_config.py").read_text()
     assert values["hub"]["config"]["KubeSpawner"]["args"] == ["--ServerApp.terminals_enabled=False"]
     assert '"--ServerApp.terminals_enabled=False"' in config
+    assert values["hub"]["config"]["KubeSpawner"]["disable_user_config"] is True
+    assert "c.Spawner.disable_user_config = True" in config
     assert values["singleuser"]["defaultUrl"] == "/lab" and 'default_url = "/lab"' in config
     role = values["hub"]["loadRoles"]["cm101-trainer"]
     for scope in role["scopes"]:
@@ -348,11 +350,13 @@ for what, path in {[(k, str(v)) for k, v in secret.items()]!r}:
 from cmcourse.assignments.kernel import record, start_assignment
 start_assignment({{"m1-six-steps": {{"kind": "single", "options": ["a", "b", "c"]}}}})
 record("m1-six-steps", "b")
+print("own settings off:", os.environ.get("JUPYTERHUB_DISABLE_USER_CONFIG"))
 """
     out = run_in_own_server(page, hub, hub.bilal, code)  # nor read, with code of his own:
     for what in secret:
         assert f"{what} PermissionError" in out, out
     assert "Answer to m1-six-steps recorded." in out  # assignments still work there
+    assert "own settings off: 1" in out  # his ~/.jupyter adds no page of his to the hub's address
     # Nor through his server's file handler, nor as a page of his own server's Voilà.
     for path in ("files/course/bank/module1.yaml", "voila/render/course/index.ipynb"):
         reply = page.request.get(f"{hub.url}/user/{hub.bilal}/{path}")
