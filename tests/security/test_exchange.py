@@ -1,9 +1,11 @@
 """nbgrader exchange squatting (issue 17): the exchange is writable by all, so the course's
-folders are made, root's, when the hub starts; one a trainee made first is moved aside."""
+folders are made, root's, when the hub starts (on Kubernetes, before each trainee's server);
+one a trainee made first is moved aside."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,36 +30,55 @@ def modes(course: Path) -> dict[str, tuple[int, int]]:
 
 
 EXPECTED = {sub: (0, mode) for sub, mode in workshophub.EXCHANGE_FOLDERS.items()}
+VALUES = Path(__file__).resolve().parents[2] / "hub" / "z2jh" / "values.yaml"
 
 
-def test_the_course_folders_are_roots_before_the_first_release(tmp_path):
+def on_kubernetes(exchange: Path) -> Path | None:
+    """What the trainees' pods' root container does to the exchange (hub/z2jh/values.yaml),
+    run here on `exchange`: where a course folder was moved aside, if one was."""
+    import yaml
+
+    pods = yaml.safe_load(VALUES.read_text())["singleuser"]["initContainers"]
+    command = next(c for c in pods if c["name"] == "cm101-exchange")["command"]
+    exchange.mkdir(parents=True, exist_ok=True)
+    script = command[-1].replace("/exchange", str(exchange))
+    subprocess.run([*command[:-1], script], check=True)
+    return next(exchange.glob(".cm101-moved-aside-*"), None)
+
+
+@pytest.fixture(params=["one machine", "kubernetes"])
+def prepare(request):
+    return workshophub.prepare_exchange if request.param == "one machine" else on_kubernetes
+
+
+def test_the_course_folders_are_roots_before_the_first_release(tmp_path, prepare):
     exchange = tmp_path / "exchange"
-    assert workshophub.prepare_exchange(exchange) is None
+    assert prepare(exchange) is None
     assert os.stat(exchange).st_mode & 0o7777 == 0o1777
     assert modes(exchange / "cm101") == EXPECTED
 
 
-def test_a_course_folder_a_trainee_made_first_is_moved_aside(tmp_path):
+def test_a_course_folder_a_trainee_made_first_is_moved_aside(tmp_path, prepare):
     exchange = tmp_path / "exchange"
     squat = exchange / "cm101" / "outbound" / "module1"
     squat.mkdir(parents=True)
     (squat / "module1.ipynb").write_text("{}")  # their own notebook, for everyone to fetch
     for path in (exchange / "cm101", exchange / "cm101" / "outbound", squat):
         os.chown(path, NOBODY, NOBODY)
-    moved = workshophub.prepare_exchange(exchange)
+    moved = prepare(exchange)
     assert moved is not None and (moved / "outbound" / "module1" / "module1.ipynb").exists()
     assert os.stat(moved).st_uid == 0 and os.stat(moved).st_mode & 0o777 == 0o700
     assert modes(exchange / "cm101") == EXPECTED
     assert not (exchange / "cm101" / "outbound" / "module1").exists()
 
 
-def test_a_link_in_place_of_the_course_folder_is_moved_aside(tmp_path):
+def test_a_link_in_place_of_the_course_folder_is_moved_aside(tmp_path, prepare):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (exchange / "cm101").symlink_to(elsewhere)
-    moved = workshophub.prepare_exchange(exchange)
+    moved = prepare(exchange)
     assert moved is not None and moved.is_symlink()
     assert not (exchange / "cm101").is_symlink() and modes(exchange / "cm101") == EXPECTED
     assert list(elsewhere.iterdir()) == []  # nothing made through the link
