@@ -12,6 +12,15 @@ import signal
 import sys
 import tempfile
 
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+
+from cmcourse.assignments.literal import LiteralAnswers
 from cmcourse.assignments.sandbox import KERNEL_NAME, RUN_PREFIX
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -23,13 +32,26 @@ c.ClearSolutions.code_stub = {"python": "None  # replace None with your answer"}
 c.ClearSolutions.text_stub = "Write your answer here."
 # Autograding runs every cell even after a trainee's error.
 c.Execute.timeout = 120
+# What is graded is the trainee's answers as values, never their code: once OverwriteCells has
+# put the locked cells back, LiteralAnswers keeps of every other code cell only its answers
+# written as values (record("m1-...", "b"), or a name given a value) and leaves a comment,
+# shown in the feedback, for whatever it left out (cmcourse/assignments/literal.py). nbgrader's
+# own sanitizing steps, in nbgrader's order, with ours after OverwriteCells.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    LiteralAnswers,
+    CheckCellMetadata,
+]
 
-# Grading runs trainees' code: every notebook nbgrader executes from this folder (autograde,
-# validate) runs in the sandboxed kernel of jupyter/kernels/cm101-sandbox, whatever kernel the
-# notebook names (cmcourse/assignments/sandbox.py: no network, no files but the course's code,
-# as `nobody` when run as root). Its connection file and sockets are in a folder of this run's
-# own (nbgrader runs one kernel at a time), the only folder it may write to outside a
-# throwaway /tmp.
+# Behind that, a second guard (and validate runs trainees' code as written): every notebook
+# nbgrader executes from this folder (autograde, validate) runs in the sandboxed kernel of
+# jupyter/kernels/cm101-sandbox, whatever kernel the notebook names (cmcourse/assignments/
+# sandbox.py: no network, no files but the course's code, as `nobody` when run as root). Its
+# connection file and sockets are in a folder of this run's own (nbgrader runs one kernel at a
+# time), the only folder it may write to outside a throwaway /tmp.
 _run = tempfile.mkdtemp(prefix=RUN_PREFIX)
 atexit.register(shutil.rmtree, _run, True)
 # Stopped by a signal (a kill, the machine shutting down), Python would skip atexit: exit instead.

@@ -3,10 +3,12 @@
     python -m cmcourse.assignments.generate generate      # write workshop/source/ from course/bank/
 
 Each question becomes three cells: its prompt (locked), an answer cell where the trainee
-passes a value to `record(...)`, and a locked, graded test cell whose hidden test carries the
-right answer; nbgrader strips hidden tests and solutions on release, so the released notebook
-carries no answer key. A locked setup cell gives `record` each answer's form (kind and ids),
-so a grading kernel loads neither the bank nor pydantic (bench/bench_autograde.py).
+passes a value to `record(...)`, and a locked, graded test cell whose hidden test imports
+`assert_right` and carries the right answer (grading keeps only the answers' values:
+`cmcourse/assignments/literal.py`); nbgrader strips hidden tests and solutions on release, so
+the released notebook carries no answer key. A locked setup cell gives `record` each answer's
+form (kind and ids), so a grading kernel loads neither the bank nor pydantic
+(bench/bench_autograde.py).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def module_notebook(module: str) -> NotebookNode:
             metadata=_meta("intro", grade=False, solution=False, locked=True),
         ),
         nbformat.v4.new_code_cell(
-            "from cmcourse.assignments.kernel import assert_right, record, start_assignment\n\n"
+            "from cmcourse.assignments.kernel import record, start_assignment\n\n"
             "# The form each answer takes (never the answer), so each cell can check yours.\n"
             + _call("start_assignment", {q.id: q.answer_form() for q in bank.questions}),
             metadata=_meta("setup", grade=False, solution=False, locked=True),
@@ -135,7 +137,10 @@ def module_notebook(module: str) -> NotebookNode:
         cells.append(
             nbformat.v4.new_code_cell(
                 f'"""Question {n} ({q.id}) is answered right."""\n\n'
-                f"### BEGIN HIDDEN TESTS\n{_call('assert_right', q.id, right)}\n"
+                "### BEGIN HIDDEN TESTS\n"
+                # imported here, so no name a trainee's cell could give a value to is used
+                "from cmcourse.assignments.kernel import assert_right\n\n"
+                f"{_call('assert_right', q.id, right)}\n"
                 "### END HIDDEN TESTS",
                 metadata=_meta(
                     f"test-{q.id}", grade=True, solution=False, locked=True, points=q.points

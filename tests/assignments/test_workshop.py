@@ -42,7 +42,11 @@ def test_every_graded_cell_has_an_id_and_points_and_a_hidden_test_with_the_answe
         assert meta["grade_id"] == f"test-{q.id}" and meta["points"] == q.points
         assert meta["locked"] and cell.source.startswith('"""')
         hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-        call = ast.parse(hidden).body[0].value
+        imported, test = ast.parse(hidden).body  # no name a trainee's cell could rebind
+        assert isinstance(imported, ast.ImportFrom)
+        assert imported.module == "cmcourse.assignments.kernel"
+        assert [a.name for a in imported.names] == ["assert_right"]
+        call = test.value
         assert call.func.id == "assert_right"
         assert [ast.literal_eval(a) for a in call.args] == [q.id, right_answer(q)]
 
@@ -108,6 +112,101 @@ def test_an_answer_in_the_wrong_form_scores_zero_without_stopping_the_grading(co
     submit(course, "typos", answers)
     full = sum(q.points for q in QUESTIONS)
     assert autograde(course, "typos") == full - QUESTIONS[0].points - QUESTIONS[1].points
+
+
+# Code in an answer cell that would make every hidden test pass, were it run at grading.
+CHEATS = {
+    "rebind": "assert_right = lambda *a: None",
+    "builtins": (
+        "import builtins, sys; builtins.assert_right = "
+        'sys.modules["cmcourse.assignments.kernel"].assert_right = lambda *a: None'
+    ),
+    "function": (
+        "def assert_right(*args):\n    pass\n\n\n"
+        "import cmcourse.assignments.kernel\n\n"
+        "cmcourse.assignments.kernel.assert_right = assert_right"
+    ),
+    "exec": 'exec("import cmcourse.assignments.kernel as k; k.assert_right = lambda *a: None")',
+}
+
+
+def _half_right() -> tuple[dict[str, str], float]:
+    """Every other answer right, the rest wrong: the answers and what they earn."""
+    answers = {q.id: (_solution(q) if n % 2 == 0 else wrong(q)) for n, q in enumerate(QUESTIONS)}
+    return answers, sum(q.points for n, q in enumerate(QUESTIONS) if n % 2 == 0)
+
+
+@pytest.mark.parametrize("cheat", list(CHEATS))
+def test_code_in_an_answer_cell_is_not_run_at_grading(course, cheat):
+    """A trainee cannot give themselves marks: only the answers' values are graded."""
+    answers, earned = _half_right()
+
+    def edit(cell, grade_id):
+        if grade_id.startswith("answer-"):
+            cell.source = CHEATS[cheat] + "\n" + cell.source
+
+    submit(course, f"cheat-{cheat}", answers, edit=edit)
+    assert autograde(course, f"cheat-{cheat}") == earned
+
+
+def test_a_cell_added_by_a_trainee_is_not_run_at_grading(course):
+    answers, earned = _half_right()
+
+    def edit(cell, grade_id):
+        if grade_id == f"answer-{QUESTIONS[0].id}":
+            cell.metadata.pop("nbgrader")  # an answer cell that no longer says it is one
+            cell.source = CHEATS["exec"] + "\n" + cell.source
+
+    submit(course, "added", answers, edit=edit)
+    nb = course / "submitted" / "added" / MODULE / f"{MODULE}.ipynb"
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell(CHEATS["function"]))
+    notebook.cells.insert(2, nbformat.v4.new_code_cell(CHEATS["builtins"]))
+    nbformat.write(notebook, nb)
+    assert autograde(course, "added") == earned
+
+
+def test_an_answer_computed_by_a_call_is_not_graded(course):
+    """`"b".lower()` is code, not a value: the right answer written so earns nothing."""
+    answers, earned = _half_right()
+    for n, q in enumerate(QUESTIONS):
+        if n % 2:
+            answers[q.id] = f"{_solution(q)}.__class__({_solution(q)})"  # the right value
+    answers[QUESTIONS[0].id] = '"{}".lower()'.format(_solution(QUESTIONS[0]).strip('"').upper())
+    submit(course, "calls", answers)
+    assert autograde(course, "calls") == earned - QUESTIONS[0].points
+
+
+def test_an_answer_given_to_a_name_of_the_trainees_own_is_graded(course):
+    answers, earned = _half_right()
+
+    def edit(cell, grade_id):
+        qid = grade_id.removeprefix("answer-")
+        if qid in answers:  # my_answer = "b" and record("m1-...", my_answer)
+            cell.source = f'my_answer = {answers[qid]}\nrecord("{qid}", my_answer)'
+
+    submit(course, "named", answers, edit=edit)
+    assert autograde(course, "named") == earned
+
+
+def test_the_feedback_says_what_was_left_out_and_why(course):
+    answers, _ = _half_right()
+
+    def edit(cell, grade_id):
+        if grade_id == f"answer-{QUESTIONS[0].id}":
+            cell.source = CHEATS["rebind"] + "\n" + cell.source
+        elif grade_id == f"answer-{QUESTIONS[1].id}":
+            cell.source = CHEATS["exec"] + "\n" + cell.source
+
+    submit(course, "told", answers, edit=edit)
+    autograde(course, "told")
+    done = nbgrader(course, "generate_feedback", MODULE, "--student", "told", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (course / "feedback" / "told" / MODULE / f"{MODULE}.html").read_text()
+    assert html.count("Left out at grading") == 2
+    assert "assert_right is a name the notebook or Python itself uses" in html
+    assert "only answers written as values are graded" in html
+    assert "other code in an answer cell is not run" in html
 
 
 def test_editing_a_locked_test_cell_is_caught(course):
@@ -221,8 +320,9 @@ def _variants(q) -> list:
 def test_the_hidden_tests_agree_with_the_bank_on_every_question(key):
     """The grading kernel compares with the answer its hidden test carries, without the
     bank: it must count as right exactly what the course counts as right."""
-    names = _setup(key)
-    record, assert_right = names["record"], names["assert_right"]
+    from cmcourse.assignments.kernel import assert_right
+
+    record = _setup(key)["record"]
     for q in load_bank()[key].questions:
         for value in _variants(q):
             record(q.id, value)

@@ -46,9 +46,23 @@ print("SANDBOX " + json.dumps(report))
 SHADOW = "def assert_right(*args):\n    pass\n\ndef record(*args):\n    pass\n"
 
 
+# Autograde runs none of a trainee's code but their answers' values (cmcourse/assignments/
+# literal.py, tested in tests/assignments/test_workshop.py); the sandbox is the guard behind it,
+# and the only one for `nbgrader validate`. Here it is tested alone: this copy runs the code.
+RUN_TRAINEE_CODE = """
+from cmcourse.assignments.literal import LiteralAnswers
+c.Autograde.sanitize_preprocessors = [
+    p for p in c.Autograde.sanitize_preprocessors if p is not LiteralAnswers
+]
+"""
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
-    return workshop_copy(tmp_path_factory.mktemp("sandboxed"))
+    root = workshop_copy(tmp_path_factory.mktemp("sandboxed"))
+    with (root / "nbgrader_config.py").open("a") as config:
+        config.write(RUN_TRAINEE_CODE)
+    return root
 
 
 def test_a_hostile_submission_gets_nowhere_and_is_still_graded(course, tmp_path):

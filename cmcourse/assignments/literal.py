@@ -1,0 +1,185 @@
+"""Grading reads a trainee's answers as values, and runs none of their code.
+
+`LiteralAnswers` is an nbgrader preprocessor that `workshop/nbgrader_config.py` adds to
+`nbgrader autograde`, after nbgrader's `OverwriteCells` has put the locked cells back as they
+were generated and before the notebook is run. Every other code cell (an answer cell, a cell
+a trainee added or whose nbgrader metadata they changed) keeps only the statements that give
+an answer as a value:
+
+    record("m1-six-steps", "b")          # the call the answer cell is generated with
+    my_answer = ["a", "c"]                # a name given a value (not one of the notebook's
+    record("m1-roles", my_answer)         # own names, nor one of Python's)
+
+Values are read with `ast.literal_eval` and written back by this module, so what runs is
+text it wrote itself. Anything else (a function, an import, `exec(...)`, an answer computed
+by a call such as `"b".lower()`, a line that rebinds `assert_right`) is left out, and a
+comment in its place says what and why: the trainee reads it in nbgrader's feedback.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import keyword
+import math
+from typing import Any
+
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+# The kernel helper's names: never the target of a trainee's assignment.
+KERNEL_NAMES = frozenset({"record", "recorded", "assert_right", "start_assignment"})
+WHY = (
+    'only answers written as values are graded (such as "b", True or ["a", "c"], given '
+    "to record or to a name), so other code in an answer cell is not run."
+)
+
+
+class NotAValue(ValueError):
+    """A statement grading leaves out, and why (the end of the comment left in its place)."""
+
+
+def value_source(value: Any) -> str:
+    """`value` written as Python literal syntax only: no names, no calls. Tuples and sets
+    become lists, as `record` stores them."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotAValue("a number too large to be an answer, so it was not recorded.")
+        return repr(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return "[" + ", ".join(value_source(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{value_source(k)}: {value_source(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise NotAValue(
+        f"a {type(value).__name__} is not an answer the course takes, so it was not recorded."
+    )
+
+
+def _excerpt(statement: ast.stmt, source: str) -> str:
+    text = ast.get_source_segment(source, statement) or ""
+    lines = text.splitlines() or [""]  # every line break Python knows, and more
+    first = lines[0].strip()
+    if len(lines) > 1 or len(first) > 60:
+        first = first[:60].rstrip() + " ..."
+    return first.replace("`", "'")
+
+
+def _left_out(line: int, excerpt: str, why: str = WHY) -> str:
+    return f"# Left out at grading, line {line} (`{excerpt}`): {why}"
+
+
+def literal_cell(source: str, protected: frozenset[str], names: dict[str, Any]) -> str:
+    """The answer cell `source` as grading runs it: its answers as values, and a comment for
+    everything left out. `names` holds the values given to names so far (updated here);
+    `protected` the names a trainee may not give a value to."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError) as problem:
+        line = getattr(problem, "lineno", None)  # a SyntaxError's; a ValueError has none
+        where = f" (line {line})" if line else ""
+        return (
+            f"# Left out at grading: this cell is not valid Python{where}, so no answer in it "
+            "could be read and none of it was run."
+        )
+    out: list[str] = []
+    for statement in tree.body:
+        try:
+            out.append(_statement(statement, protected, names))
+        except NotAValue as problem:
+            out.append(_left_out(statement.lineno, _excerpt(statement, source), str(problem)))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            out.append(_left_out(statement.lineno, _excerpt(statement, source)))
+    return "\n".join(out)
+
+
+def _value(node: ast.expr, names: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    return ast.literal_eval(node)  # ValueError (or TypeError, ...) for anything but a literal
+
+
+def _statement(statement: ast.stmt, protected: frozenset[str], names: dict[str, Any]) -> str:
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(target := statement.targets[0], ast.Name)
+    ):
+        name = target.id
+        if name in protected or name.startswith("_") or keyword.iskeyword(name):
+            raise NotAValue(
+                f"{name} is a name the notebook or Python itself uses, so it cannot be given "
+                "an answer; use a name of your own."
+            )
+        value = _value(statement.value, names)
+        text = f"{name} = {value_source(value)}"
+        names[name] = value
+        return text
+    if (
+        isinstance(statement, ast.Expr)
+        and isinstance(call := statement.value, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "record"
+        and len(call.args) == 2
+        and not call.keywords
+        and not any(isinstance(a, ast.Starred) for a in call.args)
+    ):
+        question = _value(call.args[0], names)
+        if not isinstance(question, str):
+            raise ValueError(question)
+        return f"record({value_source(question)}, {value_source(_value(call.args[1], names))})"
+    raise ValueError(type(statement).__name__)
+
+
+def _bound(source: str) -> set[str]:
+    """The names a locked cell gives a value to (its imports, say)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.alias):
+            found.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+    return found
+
+
+class LiteralAnswers(NbGraderPreprocessor):
+    """Keep of every code cell that is not a locked cell of the assignment only its answers
+    as values (module docstring). Runs in autograde's sanitizing step, after OverwriteCells."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            locked = {
+                cell.name: cell.source
+                for cell in notebook.source_cells
+                if cell.locked and cell.cell_type == "code"
+            }
+        trusted = [
+            cell
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            and locked.get(cell.metadata.get("nbgrader", {}).get("grade_id")) == cell.source
+        ]
+        protected = frozenset(
+            KERNEL_NAMES | set(dir(builtins)) | {n for c in trusted for n in _bound(c.source)}
+        )
+        names: dict[str, Any] = {}
+        for cell in nb.cells:
+            if cell.cell_type != "code" or any(cell is t for t in trusted):
+                continue
+            cell.source = literal_cell(cell.source, protected, names)
+            if "# Left out at grading" in cell.source:
+                self.log.warning(
+                    "Cell %s: code left out at grading, only its values are graded",
+                    cell.metadata.get("nbgrader", {}).get("grade_id", "(added by the trainee)"),
+                )
+        return nb, resources
