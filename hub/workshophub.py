@@ -11,7 +11,9 @@ import grp
 import os
 import pwd
 import shutil
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import accounts
@@ -113,34 +115,68 @@ def prepare_exchange(root: str | Path, course_id: str = COURSE_ID) -> Path | Non
     """The nbgrader exchange, root-owned with the sticky bit (nbgrader makes it writable by all;
     without the sticky bit a trainee could move the course's folder aside), and the course's
     own folders in it, made now rather than at the first release: a trainee who made them
-    first could block releases or hand out their own notebooks. A course folder that is not
-    root's (or a link) is moved aside, root-only, and made anew. Returns where it was moved."""
+    first could block releases or hand out their own notebooks. Whatever a trainee put in their
+    place (a folder, a link) is moved aside into a folder only root may enter; nothing is made
+    or changed through a path a trainee can still alter. Returns where it was moved (the last
+    one, if several). hub/z2jh/values.yaml's cm101-exchange container does the same."""
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     os.chown(path, 0, 0)
     path.chmod(0o1777)
     course = path / course_id
     moved = None
-    if any(_not_roots(course / sub) for sub in EXCHANGE_FOLDERS):
-        moved = path / f".{course_id}-moved-aside-{os.urandom(4).hex()}"
-        os.rename(course, moved)
-        os.lchown(moved, 0, 0)
-        if not moved.is_symlink():
-            moved.chmod(0o700)
+    for _ in range(3):
+        if _not_roots(course):
+            moved = _move_aside(course, path)
+        if not os.path.lexists(course):
+            # Made where nobody else may enter, then put in place in one step: a folder or
+            # link a trainee made meanwhile makes the rename fail (an empty folder is replaced).
+            made = Path(tempfile.mkdtemp(prefix=f".{course_id}-new-", dir=path))
+            made.chmod(EXCHANGE_FOLDERS[""])
+            try:
+                os.rename(made, course)
+            except OSError:
+                made.rmdir()
+        if not os.path.lexists(course) or _not_roots(course):
+            continue  # a trainee made one again since the check
+        break
+    else:
+        raise RuntimeError(
+            f"{course} is made again each time it is moved aside: is someone racing?"
+        )
+    # Root's now, and in a folder with the sticky bit: no trainee can move or replace it.
+    course.chmod(EXCHANGE_FOLDERS[""])
+    # Root's and writable by root alone: what is in it stays as checked.
     for sub, mode in EXCHANGE_FOLDERS.items():
+        if not sub:
+            continue
         folder = course / sub
-        folder.mkdir(exist_ok=True)
-        os.chown(folder, 0, 0)
+        if _not_roots(folder):
+            moved = _move_aside(folder, path)
+        if not os.path.lexists(folder):
+            folder.mkdir()
         folder.chmod(mode)
     return moved
 
 
 def _not_roots(folder: Path) -> bool:
     """True if something is at `folder` and it is not a real folder of root's."""
-    if not folder.exists() and not folder.is_symlink():
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
         return False
-    info = folder.lstat()
-    return folder.is_symlink() or not folder.is_dir() or info.st_uid != 0
+    return stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != 0
+
+
+def _move_aside(what: Path, exchange: Path) -> Path:
+    """`what` (a folder or a link) moved into a new folder only root may enter. Made root's
+    first, where it is (not followed): then no trainee can move, replace or enter it."""
+    os.lchown(what, 0, 0)
+    if not what.is_symlink():
+        what.chmod(0o700)
+    aside = Path(tempfile.mkdtemp(prefix=".cm101-moved-aside-", dir=exchange))
+    os.rename(what, aside / what.name)
+    return aside / what.name
 
 
 # -- the course and the live view: accounts of their own --------------------------------------

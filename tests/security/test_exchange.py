@@ -42,8 +42,20 @@ def on_kubernetes(exchange: Path) -> Path | None:
     command = next(c for c in pods if c["name"] == "cm101-exchange")["command"]
     exchange.mkdir(parents=True, exist_ok=True)
     script = command[-1].replace("/exchange", str(exchange))
-    subprocess.run([*command[:-1], script], check=True)
-    return next(exchange.glob(".cm101-moved-aside-*"), None)
+    # as the container runs it: root with CHOWN and FOWNER only (no DAC_OVERRIDE)
+    caps = values_capabilities()
+    setpriv = ["setpriv", f"--inh-caps=-all,{caps}", f"--bounding-set=-all,{caps}"]
+    subprocess.run([*setpriv, *command[:-1], script], check=True)
+    return next(exchange.glob(".cm101-moved-aside-*/*"), None)
+
+
+def values_capabilities() -> str:
+    import yaml
+
+    pods = yaml.safe_load(VALUES.read_text())["singleuser"]["initContainers"]
+    context = next(c for c in pods if c["name"] == "cm101-exchange")["securityContext"]
+    assert context["capabilities"]["drop"] == ["ALL"]
+    return ",".join(f"+{cap.lower()}" for cap in context["capabilities"]["add"])
 
 
 @pytest.fixture(params=["one machine", "kubernetes"])
@@ -67,7 +79,9 @@ def test_a_course_folder_a_trainee_made_first_is_moved_aside(tmp_path, prepare):
         os.chown(path, NOBODY, NOBODY)
     moved = prepare(exchange)
     assert moved is not None and (moved / "outbound" / "module1" / "module1.ipynb").exists()
-    assert os.stat(moved).st_uid == 0 and os.stat(moved).st_mode & 0o777 == 0o700
+    # in a folder only root may enter: the trainee can no longer reach or rename it
+    aside = os.stat(moved.parent)
+    assert aside.st_uid == 0 and aside.st_mode & 0o777 == 0o700
     assert modes(exchange / "cm101") == EXPECTED
     assert not (exchange / "cm101" / "outbound" / "module1").exists()
 
@@ -82,3 +96,30 @@ def test_a_link_in_place_of_the_course_folder_is_moved_aside(tmp_path, prepare):
     assert moved is not None and moved.is_symlink()
     assert not (exchange / "cm101").is_symlink() and modes(exchange / "cm101") == EXPECTED
     assert list(elsewhere.iterdir()) == []  # nothing made through the link
+
+
+def test_a_folder_a_trainee_makes_just_after_the_check_is_moved_aside(tmp_path, monkeypatch):
+    """The race: the course folder is missing when checked, and a trainee makes it, with a
+    link to a folder of root's inside, before the hub makes it. Nothing is done through it."""
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    checked = workshophub._not_roots
+    planted = []
+
+    def a_trainee_right_after(folder: Path) -> bool:
+        answer = checked(folder)
+        if folder == exchange / "cm101" and not planted:
+            (exchange / "cm101").mkdir()
+            (exchange / "cm101" / "inbound").symlink_to(elsewhere)
+            for path in (exchange / "cm101", exchange / "cm101" / "inbound"):
+                os.lchown(path, NOBODY, NOBODY)
+            planted.append(folder)
+        return answer
+
+    monkeypatch.setattr(workshophub, "_not_roots", a_trainee_right_after)
+    moved = workshophub.prepare_exchange(exchange)
+    assert planted and moved is not None and (moved / "inbound").is_symlink()
+    assert modes(exchange / "cm101") == EXPECTED
+    assert os.stat(elsewhere).st_mode & 0o7777 == 0o700 and os.stat(elsewhere).st_uid == 0
