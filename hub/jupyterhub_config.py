@@ -67,9 +67,10 @@ if moved := workshophub.prepare_exchange(EXCHANGE):
 workshophub.build_font_cache(STATE, sys.executable)
 PYTHON = workshophub.hub_python(STATE)  # what trainees, the course and the live view run
 # The course and the live view as accounts of their own; the answer key, solutions, gradebook
-# and hand-ins in the repository out of trainees' reach (workshophub.OPEN_TO_TRAINEES).
+# and hand-ins in the repository out of trainees' reach (workshophub.OPEN_TO_TRAINEES), and
+# what is added there while the hub runs within two seconds.
 workshophub.prepare_services(STATE)
-workshophub.lock_repository()
+workshophub.keep_locked()
 COURSE_DATA = workshophub.course_data(STATE)
 
 # -- the hub and its proxy (configurable-http-proxy from npm, in hub/node_modules) --------------

@@ -14,6 +14,8 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import accounts
@@ -293,18 +295,40 @@ def _own_file(folder: int, name: str, content: bytes, uid: int, gid: int) -> Non
 
 def lock_repository(root: Path = ROOT) -> list[str]:
     """Everything at the repository's top but OPEN_TO_TRAINEES readable by its owner and
-    KEY_GROUP only (group read, never write; others nothing). Returns what was locked."""
+    KEY_GROUP only (group read, never write; others nothing). Returns what it changed."""
     group = grp.getgrnam(KEY_GROUP).gr_gid
     locked = []
     for entry in sorted(root.iterdir()):
         if entry.name in OPEN_TO_TRAINEES or entry.is_symlink():
             continue
-        mode = entry.lstat().st_mode & 0o7777
-        readable = 0o050 if entry.is_dir() else 0o040 | (0o010 if mode & 0o100 else 0)
+        info = entry.lstat()
+        mode = info.st_mode & 0o7777
+        readable = 0o050 if stat.S_ISDIR(info.st_mode) else 0o040 | (0o010 if mode & 0o100 else 0)
+        if info.st_gid == group and mode == (mode & ~0o077) | readable:
+            continue  # already so
         os.lchown(entry, -1, group)
         entry.chmod((mode & ~0o077) | readable)
         locked.append(entry.name)
     return locked
+
+
+def keep_locked(root: Path = ROOT, every: float = 2.0) -> threading.Thread:
+    """lock_repository now, and again every `every` seconds while the hub runs: what a trainer
+    adds at the repository's top meanwhile (`make scorm` writes build/, whose package carries
+    the key) is out of trainees' reach within seconds, not at the hub's next start."""
+    lock_repository(root)
+
+    def again() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                lock_repository(root)
+            except OSError as problem:  # an entry removed while looked at: the next round
+                print(f"Locking the repository: {problem}", file=sys.stderr)
+
+    thread = threading.Thread(target=again, name="cm101-keep-locked", daemon=True)
+    thread.start()
+    return thread
 
 
 def usable_by_others(python: str) -> bool:

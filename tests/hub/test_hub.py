@@ -366,6 +366,25 @@ print("own settings off:", os.environ.get("JUPYTERHUB_DISABLE_USER_CONFIG"))
 
 
 @as_root
+def test_what_a_trainer_adds_to_the_repository_is_soon_out_of_trainees_reach(hub):
+    """`make scorm` while the hub runs writes build/, a package that carries the key."""
+    added = ROOT / f".cm101-added-{os.getpid()}"
+    added.mkdir(mode=0o755)
+    try:
+        (added / "cm101-scorm12.zip").write_text(KEY)
+        (added / "cm101-scorm12.zip").chmod(0o644)
+        deadline = time.monotonic() + 20
+        while (
+            peek := as_trainee(hub, hub.bilal, "cat", str(added / "cm101-scorm12.zip"))
+        ).returncode == 0:
+            assert time.monotonic() < deadline, "still readable by a trainee after 20 s"
+            time.sleep(0.5)
+        assert "Permission denied" in peek.stderr and KEY not in peek.stdout
+    finally:
+        shutil.rmtree(added)
+
+
+@as_root
 def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, tmp_path):
     course = tmp_path / "workshop"
     shutil.copytree(ROOT / "workshop" / "source", course / "source")
