@@ -262,6 +262,7 @@ def test_trainees_servers_run_as_their_own_user_trainers_from_the_course_image(g
         environment={},
         image="registry.example.org/cm101-trainee:5",
         supplemental_gids=[],
+        working_dir=None,
     )
     assert c.KubeSpawner.uid(spawner) == 10007
     c.KubeSpawner.pre_spawn_hook(spawner)
@@ -269,6 +270,7 @@ def test_trainees_servers_run_as_their_own_user_trainers_from_the_course_image(g
         assert spawner.image == "registry.example.org/cm101-course:5"
         assert spawner.supplemental_gids == [dockerfile_ids()["cm101-keys"]]
         assert spawner.args == [] and spawner.environment["JUPYTER_CONFIG_PATH"] == ""
+        assert spawner.working_dir == "/home/jovyan"  # files saved to their volume
     else:
         assert spawner.image == "registry.example.org/cm101-trainee:5"
         assert spawner.supplemental_gids == []
@@ -354,6 +356,34 @@ def stage_files(text: str, context: set[str]) -> dict[str, set[str]]:
                     or fnmatch(f, source)
                 }
     return stages
+
+
+def stage_settings(text: str) -> dict[str, dict[str, str]]:
+    """For each build stage, its environment (ENV, its parent stage's first) and WORKDIR."""
+    stages: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for words in instructions(text):
+        op = words[0].upper()
+        if op == "FROM":
+            args = [w for w in words[1:] if not w.startswith("--")]
+            current = dict(stages.get(args[0], {}))
+            stages[args[2] if len(args) >= 3 else f"stage{len(stages)}"] = current
+        elif op == "ENV":
+            current.update(w.split("=", 1) for w in words[1:])
+        elif op == "WORKDIR":
+            current["WORKDIR"] = words[1]
+    return stages
+
+
+def test_only_trainees_servers_run_with_the_trainees_jupyter_settings():
+    """hub/trainee takes Voilà and the instructor tools away: right for trainees' servers, not
+    for the course, the live view or trainers, which run the course image."""
+    stages = stage_settings(DOCKERFILE.read_text())
+    assert stages["trainee"]["JUPYTER_CONFIG_PATH"] == "/opt/cm101/hub/trainee"
+    assert stages["trainee"]["WORKDIR"] == "/home/jovyan"
+    assert stages["course"]["JUPYTER_CONFIG_PATH"] == ""
+    for manifest in ("course-service.yaml", "live-service.yaml"):
+        assert "hub/trainee" not in (HUB / "z2jh" / manifest).read_text()
 
 
 def image_files(dockerfile: str = "", dockerignore: str = "") -> dict[str, set[str]]:
