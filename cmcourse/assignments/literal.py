@@ -50,11 +50,13 @@ def value_source(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple | set | frozenset):
         return "[" + ", ".join(value_source(v) for v in value) + "]"
-    if isinstance(value, dict):
+    # A key stays a key: a tuple written as a list would not be one.
+    if isinstance(value, dict) and all(k is None or isinstance(k, bool | int | str) for k in value):
         items = (f"{value_source(k)}: {value_source(v)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"
     raise NotAValue(
-        f"a {type(value).__name__} is not an answer the course takes, so it was not recorded."
+        "answers are text, numbers, True or False, and lists or pairings of these; this one "
+        "is not, so it was not recorded."
     )
 
 

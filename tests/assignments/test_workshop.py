@@ -240,6 +240,24 @@ def _setup(key: str = "1") -> dict:
     return names
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        'record("m1-six-steps", {(1, 2): "a"})',  # a tuple key written back as a list: no key
+        'record("m1-six-steps", b"b")',
+        'record("m1-six-steps", 1 + 2j)',
+        'record("m1-six-steps", ...)',
+    ],
+)
+def test_a_value_grading_cannot_record_is_left_out_in_plain_words(typed):
+    from cmcourse.assignments.literal import KERNEL_NAMES, literal_cell
+
+    graded = literal_cell(typed, KERNEL_NAMES, {})
+    assert graded.startswith("# Left out at grading, line 1 ")
+    assert "answers are text, numbers, True or False" in graded
+    exec(compile(graded, "<cell>", "exec"), {})  # what grading runs of it runs without an error
+
+
 def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsys):
     from cmcourse.assignments.kernel import recorded
 
