@@ -35,7 +35,8 @@ c.Execute.timeout = 120
 # What is graded is the trainee's answers as values, never their code: once OverwriteCells has
 # put the locked cells back, LiteralAnswers keeps of every other code cell only its answers
 # written as values (record("m1-...", "b"), or a name given a value) and leaves a comment,
-# shown in the feedback, for whatever it left out (cmcourse/assignments/literal.py). nbgrader's
+# shown in the feedback, for whatever it left out; a text cell the trainee added it shows as
+# typed, no link live (cmcourse/assignments/literal.py). nbgrader's
 # own sanitizing steps, in nbgrader's order, with ours after OverwriteCells.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,

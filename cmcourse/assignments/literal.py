@@ -14,6 +14,10 @@ Values are read with `ast.literal_eval` and written back by this module, so what
 text it wrote itself. Anything else (a function, an import, `exec(...)`, an answer computed
 by a call such as `"b".lower()`, a line that rebinds `assert_right`) is left out, and a
 comment in its place says what and why: the trainee reads it in nbgrader's feedback.
+
+A text cell that is not one of the assignment's (markdown or raw, added by the trainee) is
+shown as plain text typed by them: the feedback and nbgrader's formgrader render markdown with
+its links live, and a `javascript:` link a trainer clicks there runs as the trainer.
 """
 
 from __future__ import annotations
@@ -152,31 +156,49 @@ def _bound(source: str) -> set[str]:
     return found
 
 
+TYPED = "*Text added by the trainee, not graded, shown as it was typed:*"
+
+
+def typed_text(source: str) -> str:
+    """A trainee's text cell as markdown that shows it as typed: an indented code block, from
+    which no line can step out (no link, no HTML, no formatting is rendered)."""
+    lines = source.splitlines() or [""]
+    return TYPED + "\n\n" + "\n".join("    " + line for line in lines)
+
+
 class LiteralAnswers(NbGraderPreprocessor):
     """Keep of every code cell that is not a locked cell of the assignment only its answers
-    as values (module docstring). Runs in autograde's sanitizing step, after OverwriteCells."""
+    as values, and show every such text cell as typed (module docstring). Runs in autograde's
+    sanitizing step, after OverwriteCells."""
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             locked = {
-                cell.name: cell.source
+                cell.name: (cell.cell_type, cell.source)
                 for cell in notebook.source_cells
-                if cell.locked and cell.cell_type == "code"
+                if cell.locked
             }
         trusted = [
             cell
             for cell in nb.cells
-            if cell.cell_type == "code"
-            and locked.get(cell.metadata.get("nbgrader", {}).get("grade_id")) == cell.source
+            if locked.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+            == (cell.cell_type, cell.source)
         ]
         protected = frozenset(
-            KERNEL_NAMES | set(dir(builtins)) | {n for c in trusted for n in _bound(c.source)}
+            KERNEL_NAMES
+            | set(dir(builtins))
+            | {n for c in trusted if c.cell_type == "code" for n in _bound(c.source)}
         )
         names: dict[str, Any] = {}
         for cell in nb.cells:
-            if cell.cell_type != "code" or any(cell is t for t in trusted):
+            if any(cell is t for t in trusted):
+                continue
+            if cell.cell_type != "code":
+                cell.cell_type = "markdown"
+                cell.source = typed_text(cell.source)
+                cell.pop("attachments", None)
                 continue
             cell.source = literal_cell(cell.source, protected, names)
             if "# Left out at grading" in cell.source:

@@ -209,6 +209,29 @@ def test_the_feedback_says_what_was_left_out_and_why(course):
     assert "other code in an answer cell is not run" in html
 
 
+def test_text_a_trainee_added_is_shown_as_typed_with_no_live_link_or_html(course):
+    """The feedback, and nbgrader's formgrader where a trainer reads submissions, render the
+    graded notebook's markdown: a link there would run as whoever clicks it."""
+    answers, earned = _half_right()
+    submit(course, "texts", answers)
+    nb = course / "submitted" / "texts" / MODULE / f"{MODULE}.ipynb"
+    notebook = nbformat.read(nb, as_version=4)
+    link = "[See my full answer](javascript:alert(document.cookie))"
+    notebook.cells.insert(2, nbformat.v4.new_markdown_cell(f"My notes <b>here</b>\n\n{link}"))
+    raw = nbformat.v4.new_raw_cell("<img src=x onerror=alert(1)>")
+    raw.metadata["raw_mimetype"] = "text/html"
+    notebook.cells.insert(4, raw)
+    nbformat.write(notebook, nb)
+    assert autograde(course, "texts") == earned
+    done = nbgrader(course, "generate_feedback", MODULE, "--student", "texts", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (course / "feedback" / "texts" / MODULE / f"{MODULE}.html").read_text()
+    assert 'href="javascript:' not in html and "<img src=x" not in html and "<b>here" not in html
+    assert html.count("Text added by the trainee, not graded, shown as it was typed") == 2
+    assert "My notes &lt;b&gt;here&lt;/b&gt;" in html and link in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
 def test_editing_a_locked_test_cell_is_caught(course):
     def cheat(cell, grade_id):
         if grade_id.startswith("test-"):
