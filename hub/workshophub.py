@@ -24,6 +24,8 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from tornado import web
 from traitlets import Unicode
 
+from cmcourse.assignments import collect
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: trainers' commands agree
 
@@ -94,6 +96,10 @@ class WorkshopSpawner(LocalProcessSpawner):
         accounts.private_dir(self.home, self.system_user)
         accounts.passage_dir(state / "run")
         accounts.private_dir(self.runtime_dir, self.system_user)
+        # Who hands in as this trainee, for collecting: their account's user id.
+        collect.write_owner(
+            Path(self.exchange) / COURSE_ID, self.user.name, pwd.getpwnam(self.system_user).pw_uid
+        )
 
     async def start(self):
         self.prepare()
@@ -110,7 +116,14 @@ class WorkshopSpawner(LocalProcessSpawner):
 COURSE_ID = "cm101"  # as hub/trainee/nbgrader_config.py
 # The course's folders in the exchange, as nbgrader's release commands make them: released
 # assignments readable by all, hand-ins writable but not listable, feedback reachable by name.
-EXCHANGE_FOLDERS = {"": 0o755, "outbound": 0o755, "inbound": 0o2733, "feedback": 0o711}
+# owners/ holds who is who for collecting (cmcourse/assignments/collect.py), written by root.
+EXCHANGE_FOLDERS = {
+    "": 0o755,
+    "outbound": 0o755,
+    "inbound": 0o2733,
+    "feedback": 0o711,
+    "owners": 0o755,
+}
 
 
 def prepare_exchange(root: str | Path, course_id: str = COURSE_ID) -> Path | None:

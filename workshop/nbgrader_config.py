@@ -47,6 +47,13 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 
+# Collecting from the exchange takes a hand-in only from the trainee whose name it bears (its
+# folder and files theirs, by the user id the exchange's owners/ records) and follows no link
+# in it (cmcourse/assignments/collect.py); nbgrader's own owner check only warned, comparing
+# the hub's name with the system account's.
+c.ExchangeFactory.collect = "cmcourse.assignments.collect.OwnedCollect"
+c.ExchangeCollect.check_owner = False
+
 # Behind that, a second guard (and validate runs trainees' code as written): every notebook
 # nbgrader executes from this folder (autograde, validate) runs in the sandboxed kernel of
 # jupyter/kernels/cm101-sandbox, whatever kernel the notebook names (cmcourse/assignments/

@@ -273,12 +273,19 @@ def test_the_course_checks_answers_in_its_own_service_and_keeps_progress_there(h
 KEY = "answer: g"  # the key to m1-key-messages, as the question bank's file gives it
 
 
+def start_own_server(page, hub: Hub, name: str) -> str:
+    """The trainee's own Jupyter server started from their browser (the hub home's Start
+    button), JupyterLab open: its address."""
+    own = f"{hub.url}/user/{name}/"
+    page.goto(f"{hub.url}/hub/spawn?next=/user/{name}/lab", timeout=120_000)
+    page.wait_for_url(lambda url: url.startswith(f"{own}lab"), timeout=120_000)
+    return own
+
+
 def run_in_own_server(page, hub: Hub, name: str, code: str) -> str:
     """`code` run in a kernel of the trainee's own Jupyter server, started and driven from
     their browser as JupyterLab does (REST API, then the kernel's websocket): its output."""
-    own = f"{hub.url}/user/{name}/"
-    page.goto(f"{hub.url}/hub/spawn?next=/user/{name}/lab", timeout=120_000)  # the hub's home's
-    page.wait_for_url(lambda url: url.startswith(f"{own}lab"), timeout=120_000)  # Start button
+    own = start_own_server(page, hub, name)
     script = """async ([base, code]) => {
       const xsrf = document.cookie.split("; ").find(c => c.startsWith("_xsrf="))?.slice(6);
       const headers = {"X-XSRFToken": decodeURIComponent(xsrf || "")};
@@ -385,7 +392,7 @@ def test_what_a_trainer_adds_to_the_repository_is_soon_out_of_trainees_reach(hub
 
 
 @as_root
-def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, tmp_path):
+def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, trainees, tmp_path):
     course = tmp_path / "workshop"
     shutil.copytree(ROOT / "workshop" / "source", course / "source")
     shutil.copy(ROOT / "workshop" / "nbgrader_config.py", course)
@@ -400,12 +407,25 @@ def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, tmp_pa
 
     nbgrader("generate_assignment", "module1")
     nbgrader("release_assignment", "module1", exchange)
+    for name in (hub.amina, hub.bilal):  # the hub records whose server is whose as it starts
+        start_own_server(trainees[name], hub, name)
 
     for step in ("fetch_assignment", "submit"):
         done = as_trainee(hub, hub.amina, "python", "-m", "nbgrader", step, "module1")
         assert done.returncode == 0, done.stdout + done.stderr
     inbound = hub.exchange / "cm101" / "inbound"
     assert [p.name.split("+")[0] for p in inbound.iterdir()] == [hub.amina]
+    # Bilal hands in his own answers as Amina, later: his code sets the name nbgrader uses.
+    fetched = as_trainee(hub, hub.bilal, "python", "-m", "nbgrader", "fetch_assignment", "module1")
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+    his = Path(pwd.getpwnam(accounts.system_name(hub.bilal)).pw_dir) / "module1" / "module1.ipynb"
+    his.write_text(his.read_text().replace("None  # replace None", '"b"  # replace None'))
+    forged = as_trainee(
+        hub, hub.bilal, "env", f"JUPYTERHUB_USER={hub.amina}",
+        "python", "-m", "nbgrader", "submit", "module1",
+    )  # fmt: skip
+    assert forged.returncode == 0, forged.stdout + forged.stderr
+    assert len(list(inbound.iterdir())) == 2
 
     # Bilal can hand in but not look in: the inbound folder cannot be listed...
     peek = as_trainee(hub, hub.bilal, "ls", str(inbound))
@@ -415,7 +435,11 @@ def test_the_exchange_keeps_each_trainees_submission_from_the_others(hub, tmp_pa
     assert swap.returncode != 0 and (hub.exchange / "cm101").is_dir()
 
     nbgrader("collect", "module1", exchange)
-    assert (course / "submitted" / hub.amina / "module1" / "module1.ipynb").is_file()
+    hers = course / "submitted" / hub.amina / "module1" / "module1.ipynb"
+    amina_home = Path(pwd.getpwnam(accounts.system_name(hub.amina)).pw_dir)
+    assert hers.read_bytes() == (amina_home / "module1" / "module1.ipynb").read_bytes()
+    assert hers.read_bytes() != his.read_bytes()
+    assert not (course / "submitted" / hub.bilal).exists()
 
 
 @as_root

@@ -33,9 +33,10 @@ EXPECTED = {sub: (0, mode) for sub, mode in workshophub.EXCHANGE_FOLDERS.items()
 VALUES = Path(__file__).resolve().parents[2] / "hub" / "z2jh" / "values.yaml"
 
 
-def on_kubernetes(exchange: Path) -> Path | None:
-    """What the trainees' pods' root container does to the exchange (hub/z2jh/values.yaml),
-    run here on `exchange`: where a course folder was moved aside, if one was."""
+def on_kubernetes(exchange: Path, trainee: str = "amina", uid: str = "10007") -> Path | None:
+    """What a trainee's pod's root container does to the exchange (hub/z2jh/values.yaml),
+    run here on `exchange` with what the hub gives it (the pre_spawn_hook's CM101_TRAINEE and
+    CM101_UID): where a course folder was moved aside, if one was."""
     import yaml
 
     pods = yaml.safe_load(VALUES.read_text())["singleuser"]["initContainers"]
@@ -45,7 +46,8 @@ def on_kubernetes(exchange: Path) -> Path | None:
     # as the container runs it: root with CHOWN and FOWNER only (no DAC_OVERRIDE)
     caps = values_capabilities()
     setpriv = ["setpriv", f"--inh-caps=-all,{caps}", f"--bounding-set=-all,{caps}"]
-    subprocess.run([*setpriv, *command[:-1], script], check=True)
+    env = {"PATH": os.environ["PATH"], "CM101_TRAINEE": trainee, "CM101_UID": uid}
+    subprocess.run([*setpriv, *command[:-1], script], check=True, env=env, capture_output=True)
     return next(exchange.glob(".cm101-moved-aside-*/*"), None)
 
 
@@ -123,3 +125,21 @@ def test_a_folder_a_trainee_makes_just_after_the_check_is_moved_aside(tmp_path, 
     assert planted and moved is not None and (moved / "inbound").is_symlink()
     assert modes(exchange / "cm101") == EXPECTED
     assert os.stat(elsewhere).st_mode & 0o7777 == 0o700 and os.stat(elsewhere).st_uid == 0
+
+
+def test_each_pod_records_whose_it_is_for_collecting_and_refuses_a_bad_name(tmp_path):
+    """Collecting checks a hand-in's owner against exchange/cm101/owners/<name>
+    (cmcourse/assignments/collect.py): on Kubernetes the pod's root container writes it."""
+    from cmcourse.assignments.collect import owner
+
+    exchange = tmp_path / "exchange"
+    on_kubernetes(exchange, "amina", "10007")
+    on_kubernetes(exchange, "bilal", "10008")
+    on_kubernetes(exchange, "amina", "10007")  # her next start
+    assert owner(exchange / "cm101", "amina") == 10007
+    assert owner(exchange / "cm101", "bilal") == 10008
+    assert sorted(p.name for p in (exchange / "cm101" / "owners").iterdir()) == ["amina", "bilal"]
+    for name, uid in [("../inbound/x", "10009"), ("", "10009"), ("eve", "1e4"), ("eve", "")]:
+        with pytest.raises(subprocess.CalledProcessError):
+            on_kubernetes(exchange, name, uid)
+    assert sorted(p.name for p in (exchange / "cm101" / "owners").iterdir()) == ["amina", "bilal"]

@@ -255,9 +255,11 @@ def hub_config() -> Config:
 def test_trainees_servers_run_as_their_own_user_trainers_from_the_course_image(groups, monkeypatch):
     monkeypatch.setenv("CM101_COURSE_IMAGE", "registry.example.org/cm101-course:5")
     c = hub_config()
-    user = SimpleNamespace(id=7, groups=[SimpleNamespace(name=g) for g in groups])
+    user = SimpleNamespace(id=7, name="amina", groups=[SimpleNamespace(name=g) for g in groups])
+    pods = values()["singleuser"]["initContainers"]
     spawner = SimpleNamespace(
         user=user,
+        init_containers=pods,  # as the chart gives KubeSpawner.init_containers
         args=list(values()["hub"]["config"]["KubeSpawner"]["args"]),
         environment={},
         image="registry.example.org/cm101-trainee:5",
@@ -266,6 +268,11 @@ def test_trainees_servers_run_as_their_own_user_trainers_from_the_course_image(g
     )
     assert c.KubeSpawner.uid(spawner) == 10007
     c.KubeSpawner.pre_spawn_hook(spawner)
+    # the pod's root container records whose pod it is, for collecting hand-ins
+    root = next(box for box in spawner.init_containers if box["name"] == "cm101-exchange")
+    assert {"name": "CM101_TRAINEE", "value": "amina"} in root["env"]
+    assert {"name": "CM101_UID", "value": "10007"} in root["env"]
+    assert "env" not in next(box for box in pods if box["name"] == "cm101-exchange")
     if groups:
         assert spawner.image == "registry.example.org/cm101-course:5"
         assert spawner.supplemental_gids == [dockerfile_ids()["cm101-keys"]]

@@ -1,0 +1,123 @@
+"""Collecting hand-ins from the shared exchange (issue 17, assessment integrity): the trainer's
+`nbgrader collect`, run as root, takes a hand-in only from the trainee whose name it bears and
+follows no link in it (cmcourse/assignments/collect.py). Real nbgrader commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gradebook import ENV, workshop_copy
+
+from cmcourse.assignments import collect
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hub"))
+
+import workshophub
+
+pytestmark = [
+    pytest.mark.nbgrader,
+    pytest.mark.skipif(os.geteuid() != 0, reason="collecting runs as root, over others' files"),
+]
+BIN = Path(sys.executable).parent
+AMINA, EVE, SAM = 20001, 20002, 20003  # the user ids of their servers
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    return workshop_copy(tmp_path_factory.mktemp("collect"))
+
+
+@pytest.fixture
+def exchange(tmp_path) -> Path:
+    exchange = tmp_path / "exchange"
+    workshophub.prepare_exchange(exchange)
+    collect.write_owner(exchange / "cm101", "amina", AMINA)
+    collect.write_owner(exchange / "cm101", "eve", EVE)
+    return exchange
+
+
+def hand_in(exchange: Path, name: str, hour: int, uid: int, text: str | None) -> Path:
+    """A hand-in as `nbgrader submit` makes it, by the account `uid`; `text=None` makes its
+    notebook a link to Amina's first hand-in instead."""
+    folder = exchange / "cm101" / "inbound" / f"{name}+module1+2026-12-03 {hour}:00:00 UTC+{uid}"
+    folder.mkdir()
+    (folder / "timestamp.txt").write_text(f"2026-12-03 {hour}:00:00 UTC")
+    notebook = folder / "module1.ipynb"
+    if text is None:
+        first = next((exchange / "cm101" / "inbound").glob("amina+*"))
+        notebook.symlink_to(first / "module1.ipynb")
+    else:
+        notebook.write_text(text)
+    for path in (folder, folder / "timestamp.txt", notebook):
+        os.lchown(path, uid, uid)
+    return folder
+
+
+def nbgrader_collect(course: Path, exchange: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [str(BIN / "nbgrader"), "collect", "module1", f"--Exchange.root={exchange}"],
+        cwd=course,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def submitted(course: Path, name: str) -> Path:
+    return course / "submitted" / name / "module1" / "module1.ipynb"
+
+
+def test_a_hand_in_is_collected_only_from_the_trainee_it_names(course, exchange):
+    hand_in(exchange, "amina", 10, AMINA, "Amina's answers")
+    hand_in(exchange, "amina", 11, EVE, "Eve's answers, handed in as Amina, later")
+    hand_in(exchange, "eve", 12, EVE, None)  # Eve's own: a link to Amina's notebook
+    hand_in(exchange, "sam", 13, SAM, "Sam's answers, Sam unknown to the exchange")
+    done = nbgrader_collect(course, exchange)
+    log = done.stdout + done.stderr
+
+    assert submitted(course, "amina").read_text() == "Amina's answers"
+    assert not submitted(course, "eve").parent.exists()
+    assert not submitted(course, "sam").parent.exists()
+    assert "handed in as amina: the folder belongs to someone else (user id 20002)" in log
+    assert "handed in as eve: module1.ipynb is a link" in log
+    assert "handed in as sam: the exchange has no record of who sam is" in log
+    # nothing refused is lost: it stays in the exchange for the trainer to look at
+    assert len(list((exchange / "cm101" / "inbound").iterdir())) == 4
+
+
+def test_a_later_hand_in_of_her_own_replaces_the_earlier(course, exchange):
+    hand_in(exchange, "amina", 10, AMINA, "first")
+    nbgrader_collect(course, exchange)
+    hand_in(exchange, "amina", 14, AMINA, "second")
+    subprocess.run(  # --update, as a trainer collects again after more hand-ins
+        [str(BIN / "nbgrader"), "collect", "module1", "--update", f"--Exchange.root={exchange}"],
+        cwd=course,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    assert submitted(course, "amina").read_text() == "second"
+
+
+def test_a_record_of_who_is_who_counts_only_if_root_wrote_it(exchange):
+    course = exchange / "cm101"
+    assert collect.owner(course, "amina") == AMINA
+    record = course / "owners" / "amina"
+    os.chown(record, EVE, EVE)  # a record someone else could have written
+    assert collect.owner(course, "amina") is None
+    os.chown(record, 0, 0)
+    record.chmod(0o666)
+    assert collect.owner(course, "amina") is None
+    record.unlink()
+    record.symlink_to(course / "owners" / "eve")
+    assert collect.owner(course, "amina") is None
+    assert collect.owner(course, "../owners/eve") is None  # only a hub name names a record
+    with pytest.raises(ValueError):
+        collect.write_owner(course, "../inbound/x", EVE)
