@@ -24,8 +24,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
-from nbgrader.utils import ignore_patterns
+from nbgrader.utils import check_mode, ignore_patterns
 
 OWNERS = "owners"
 NAME = re.compile(r"[a-z][a-z0-9-]{1,23}\Z")  # the hub's names (hub/accounts.py NAME_RULE)
@@ -123,7 +124,20 @@ class OwnedCollect(ExchangeCollect):
     (module docstring); each one refused is named in the log, and left in the exchange."""
 
     def init_src(self) -> None:
-        super().init_src()  # nbgrader's checks of the course's folders; sets self.duedate
+        # nbgrader's own init_src, less its reading of every hand-in's name (see _record)
+        if not self.coursedir.course_id:
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail(f"Course not found: {self.inbound_path}")
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            try:
+                self.duedate = gradebook.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
         pattern = os.path.join(
             self.inbound_path,
             f"{self.coursedir.student_id or '*'}+{self.coursedir.assignment_id}+*",
@@ -131,10 +145,11 @@ class OwnedCollect(ExchangeCollect):
         course = Path(self.course_path)
         self.owners: dict[str, int] = {}
         theirs = []
-        for record in map(self._path_to_record, glob.glob(pattern)):
-            name, where = record["username"], os.path.join(self.inbound_path, record["filename"])
-            uid = owner(course, name)
+        for where in glob.glob(pattern):
+            name = os.path.basename(where).rsplit("+", 3)[0]
             try:
+                record = self._record(where)
+                uid = owner(course, name)
                 if uid is None:
                     raise Refused(
                         f"the exchange has no record of who {name} is (their server has not "
@@ -154,6 +169,14 @@ class OwnedCollect(ExchangeCollect):
             if self.duedate is not None and self.before_duedate:
                 newest = [r for r in newest if r["timestamp"] <= self.duedate] or newest
             self.src_records.append(newest[0])
+
+    def _record(self, where: str) -> dict:
+        """nbgrader's record of a hand-in, or Refused: nbgrader stops the whole collect at a
+        folder whose name gives no time, and any trainee can make one."""
+        try:
+            return self._path_to_record(where)
+        except (ValueError, OverflowError) as problem:  # dateutil's ParserError is a ValueError
+            raise Refused("its name gives no time of handing in") from problem
 
     def do_copy(self, src: str, dest: str, log=None) -> None:
         """Copy a hand-in init_src accepted, refusing it if it changed since (a file made a

@@ -57,9 +57,9 @@ def hand_in(exchange: Path, name: str, hour: int, uid: int, text: str | None) ->
     return folder
 
 
-def nbgrader_collect(course: Path, exchange: Path) -> subprocess.CompletedProcess:
+def nbgrader_collect(course: Path, exchange: Path, *more: str) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [str(BIN / "nbgrader"), "collect", "module1", f"--Exchange.root={exchange}"],
+        [str(BIN / "nbgrader"), "collect", "module1", f"--Exchange.root={exchange}", *more],
         cwd=course,
         env=ENV,
         capture_output=True,
@@ -96,13 +96,7 @@ def test_a_later_hand_in_of_her_own_replaces_the_earlier(course, exchange):
     hand_in(exchange, "amina", 10, AMINA, "first")
     nbgrader_collect(course, exchange)
     hand_in(exchange, "amina", 14, AMINA, "second")
-    subprocess.run(  # --update, as a trainer collects again after more hand-ins
-        [str(BIN / "nbgrader"), "collect", "module1", "--update", f"--Exchange.root={exchange}"],
-        cwd=course,
-        env=ENV,
-        check=True,
-        capture_output=True,
-    )
+    nbgrader_collect(course, exchange, "--update")  # as a trainer collects again, later
     assert submitted(course, "amina").read_text() == "second"
 
 
@@ -121,3 +115,19 @@ def test_a_record_of_who_is_who_counts_only_if_root_wrote_it(exchange):
     assert collect.owner(course, "../owners/eve") is None  # only a hub name names a record
     with pytest.raises(ValueError):
         collect.write_owner(course, "../inbound/x", EVE)
+
+
+def test_a_hand_in_whose_name_is_no_time_is_named_and_the_others_still_collected(
+    tmp_path, exchange
+):
+    course = workshop_copy(tmp_path)
+    hand_in(exchange, "amina", 10, AMINA, "Amina's answers")
+    bad = exchange / "cm101" / "inbound" / "eve+module1+not a time"  # nbgrader stopped at it
+    bad.mkdir()
+    os.chown(bad, EVE, EVE)
+    done = nbgrader_collect(course, exchange)
+
+    assert submitted(course, "amina").read_text() == "Amina's answers"
+    assert "Not collected: " in done.stdout + done.stderr
+    assert "its name gives no time of handing in" in done.stdout + done.stderr
+    assert bad.is_dir()
