@@ -10,28 +10,32 @@ Who is who: `<exchange>/<course>/owners/<name>` holds the user id of that traine
 written by root before each of their servers starts (hub/workshophub.py on one machine, the
 pods' root container on Kubernetes), in a folder only root may write. `OwnedCollect`, named in
 workshop/nbgrader_config.py, collects a hand-in only if it, and every folder and file in it,
-is that user id's, with no link in it; the others are left in the exchange and named.
+is that user id's, with no link in it, within limits of depth, count and size (HandIn); the
+others are left in the exchange and named, and never stop the collecting of the rest.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import glob
+import logging
 import os
 import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
-from nbgrader.utils import check_mode, ignore_patterns
+from nbgrader.utils import check_mode
 
 OWNERS = "owners"
 NAME = re.compile(r"[a-z][a-z0-9-]{1,23}\Z")  # the hub's names (hub/accounts.py NAME_RULE)
 OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-OPEN_FOLDER = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
+OPEN_FOLDER = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_NONBLOCK | os.O_CLOEXEC
 
 
 class Refused(Exception):
@@ -49,6 +53,11 @@ def write_owner(course: Path, name: str, uid: int) -> None:
         out.write(f"{uid}\n")
     os.chmod(new, 0o644)
     os.replace(new, course / OWNERS / name)
+    # A user id given again (a removed trainee's, by useradd or the hub's numbering) is the
+    # new trainee's alone: what the removed one handed in can no longer be told apart.
+    for other in os.listdir(course / OWNERS):
+        if other != name and owner(course, other) == uid:
+            os.unlink(course / OWNERS / other)
 
 
 def owner(course: Path, name: str) -> int | None:
@@ -72,51 +81,96 @@ def _theirs(info: os.stat_result, uid: int, what: str) -> None:
         raise Refused(f"{what} belongs to someone else (user id {info.st_uid})")
 
 
-def check_hand_in(folder: str, uid: int) -> None:
-    """Raise Refused unless `folder` and everything in it is `uid`'s, folders and plain
-    files only (a link is never followed)."""
-    copy_hand_in(folder, None, uid, lambda _directory, _names: [])
+MAX_DEPTH = 16  # folders within folders in a hand-in; an assignment has none
+MAX_ENTRIES = 10_000  # files and folders in a hand-in
 
 
-def copy_hand_in(
-    folder: str, dest: str | None, uid: int, ignore: Callable[[str, list[str]], list[str]]
-) -> None:
-    """Copy the hand-in `folder` to `dest` (or only check it, when `dest` is None) through
-    descriptors opened without following links, each checked to be `uid`'s: a file swapped
-    for a link meanwhile is not followed, it is refused."""
-    try:
-        top = os.open(folder, OPEN_FOLDER)
-    except OSError as problem:
-        raise Refused(f"it is not a folder ({problem.strerror})") from problem
-    try:
-        _theirs(os.fstat(top), uid, "the folder")
-        for path, folders, files, fd in os.fwalk(".", dir_fd=top):
-            _theirs(os.fstat(fd), uid, f"the folder {path}")
-            skipped = set(ignore(os.path.join(folder, path), folders + files))
-            folders[:] = [f for f in folders if f not in skipped]
-            if dest is not None:
-                os.makedirs(os.path.join(dest, path), mode=0o755, exist_ok=True)
-            for name in files:
-                if name not in skipped:
-                    _copy_file(fd, name, dest and os.path.join(dest, path, name), uid)
-    finally:
-        os.close(top)
+@dataclass
+class HandIn:
+    """One walk over a hand-in as root, checking it (and copying it, given a destination)
+    without being led elsewhere: each folder and file is opened relative to its folder, never
+    following a link or blocking, checked to be `uid`'s and to be what it was when listed (a
+    folder swapped for a link meanwhile is refused, not entered); sizes come from the opened
+    files, and no more than that is copied. Any other trouble in it (a file gone meanwhile)
+    refuses this hand-in only."""
 
+    uid: int
+    max_bytes: int  # the whole hand-in (CourseDirectory.max_dir_size)
+    max_file_bytes: int | None = None  # larger files are left out (CourseDirectory.max_file_size)
+    exclude: Sequence[str] = ()  # CourseDirectory.ignore
+    include: Sequence[str] = ()  # CourseDirectory.include (none given: every file)
+    log: logging.Logger | None = None
+    entries: int = 0
+    size: int = 0
 
-def _copy_file(folder_fd: int, name: str, dest: str | None, uid: int) -> None:
-    try:
-        fd = os.open(name, OPEN_FILE, dir_fd=folder_fd)
-    except OSError as problem:  # ELOOP: a link
-        raise Refused(f"{name} is a link or cannot be opened ({problem.strerror})") from problem
-    with os.fdopen(fd, "rb") as source:
-        info = os.fstat(source.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"{name} is not a plain file")
-        _theirs(info, uid, name)
+    def walk(self, folder: str, dest: str | None = None) -> None:
+        try:
+            top = os.open(folder, OPEN_FOLDER)
+        except OSError as problem:
+            raise Refused(f"it is not a folder ({problem.strerror})") from problem
+        try:
+            self._folder(top, "", dest, 0)
+        except OSError as problem:
+            raise Refused(f"it could not be read ({problem.strerror})") from problem
+        finally:
+            os.close(top)
+
+    def _folder(self, fd: int, path: str, dest: str | None, depth: int) -> None:
+        _theirs(os.fstat(fd), self.uid, f"the folder {path}" if path else "the folder")
+        if depth > MAX_DEPTH:
+            raise Refused(f"it has folders more than {MAX_DEPTH} deep")
         if dest is not None:
-            out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(out, "wb") as target:
-                shutil.copyfileobj(source, target)
+            os.makedirs(dest, mode=0o755, exist_ok=True)
+        for name in sorted(os.listdir(fd)):
+            self.entries += 1
+            if self.entries > MAX_ENTRIES:
+                raise Refused(f"it holds more than {MAX_ENTRIES} files and folders")
+            where = os.path.join(path, name)
+            if any(fnmatch.fnmatch(name, pattern) for pattern in self.exclude):
+                continue
+            listed = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            if stat.S_ISDIR(listed.st_mode):
+                sub = os.open(name, OPEN_FOLDER, dir_fd=fd)
+                try:
+                    _same(os.fstat(sub), listed, where)
+                    self._folder(sub, where, dest and os.path.join(dest, name), depth + 1)
+                finally:
+                    os.close(sub)
+            elif stat.S_ISREG(listed.st_mode):
+                if not self.include or any(fnmatch.fnmatch(name, p) for p in self.include):
+                    self._file(fd, name, where, listed, dest and os.path.join(dest, name))
+            else:
+                raise Refused(f"{where} is a link or not a plain file")
+
+    def _file(
+        self, folder_fd: int, name: str, where: str, listed: os.stat_result, dest: str | None
+    ) -> None:
+        fd = os.open(name, OPEN_FILE, dir_fd=folder_fd)
+        with os.fdopen(fd, "rb") as source:
+            info = os.fstat(source.fileno())
+            _same(info, listed, where)
+            _theirs(info, self.uid, where)
+            if self.max_file_bytes is not None and info.st_size > self.max_file_bytes:
+                if self.log:
+                    self.log.warning(
+                        "Left out %s: larger than CourseDirectory.max_file_size.", where
+                    )
+                return
+            self.size += info.st_size
+            if self.size > self.max_bytes:
+                raise Refused("it is larger than nbgrader's CourseDirectory.max_dir_size")
+            if dest is not None:
+                out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(out, "wb") as target:
+                    left = info.st_size  # a file grown since is copied as it was checked
+                    while left > 0 and (chunk := source.read(min(left, 1 << 20))):
+                        target.write(chunk)
+                        left -= len(chunk)
+
+
+def _same(opened: os.stat_result, listed: os.stat_result, where: str) -> None:
+    if (opened.st_dev, opened.st_ino) != (listed.st_dev, listed.st_ino):
+        raise Refused(f"{where} changed while it was read")
 
 
 class OwnedCollect(ExchangeCollect):
@@ -155,9 +209,7 @@ class OwnedCollect(ExchangeCollect):
                         f"the exchange has no record of who {name} is (their server has not "
                         "started since the hub made the exchange's folders)"
                     )
-                if self.get_size(where) > 1000 * self.coursedir.max_dir_size:
-                    raise Refused("it is larger than nbgrader's CourseDirectory.max_dir_size")
-                check_hand_in(where, uid)
+                self._hand_in(uid).walk(where)
             except Refused as why:
                 self.log.error("Not collected: %s, handed in as %s: %s.", where, name, why)
                 continue
@@ -178,18 +230,22 @@ class OwnedCollect(ExchangeCollect):
         except (ValueError, OverflowError) as problem:  # dateutil's ParserError is a ValueError
             raise Refused("its name gives no time of handing in") from problem
 
-    def do_copy(self, src: str, dest: str, log=None) -> None:
-        """Copy a hand-in init_src accepted, refusing it if it changed since (a file made a
-        link meanwhile)."""
-        name = os.path.basename(src).rsplit("+", 3)[0]
-        ignore = ignore_patterns(
+    def _hand_in(self, uid: int) -> HandIn:
+        return HandIn(
+            uid,
+            max_bytes=1000 * self.coursedir.max_dir_size,
+            max_file_bytes=1000 * self.coursedir.max_file_size,
             exclude=self.coursedir.ignore,
             include=self.coursedir.include,
-            max_file_size=self.coursedir.max_file_size,
             log=self.log,
         )
+
+    def do_copy(self, src: str, dest: str, log=None) -> None:
+        """Copy a hand-in init_src accepted, refusing it if it changed since so that it is no
+        longer theirs or no longer what HandIn takes."""
+        name = os.path.basename(src).rsplit("+", 3)[0]
         try:
-            copy_hand_in(src, dest, self.owners[name], ignore)
+            self._hand_in(self.owners[name]).walk(src, dest)
         except Refused as why:
             shutil.rmtree(dest, ignore_errors=True)
-            self.log.error("Not collected: %s, changed while it was copied: %s.", src, why)
+            self.log.error("Not collected: %s, while it was copied: %s.", src, why)

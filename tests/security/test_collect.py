@@ -131,3 +131,50 @@ def test_a_hand_in_whose_name_is_no_time_is_named_and_the_others_still_collected
     assert "Not collected: " in done.stdout + done.stderr
     assert "its name gives no time of handing in" in done.stdout + done.stderr
     assert bad.is_dir()
+
+
+def test_a_hand_in_made_to_trip_the_walk_refuses_itself_not_everyones(tmp_path, exchange):
+    course = workshop_copy(tmp_path)
+    collect.write_owner(exchange / "cm101", "bilal", SAM)
+    hand_in(exchange, "amina", 10, AMINA, "Amina's answers")
+    deep = hand_in(exchange, "eve", 11, EVE, "Eve's answers")
+    folder = deep
+    for _ in range(1000):  # deeper than Python's recursion, as a trainee can make it
+        folder = folder / "a"
+        folder.mkdir()
+        os.lchown(folder, EVE, EVE)
+    # Bilal's hand-in: a link to Eve's, which root walked before refusing it
+    linked = exchange / "cm101" / "inbound" / "bilal+module1+2026-12-03 12:00:00 UTC+x"
+    linked.symlink_to(deep)
+    os.lchown(linked, SAM, SAM)
+    try:
+        done = nbgrader_collect(course, exchange)
+    finally:  # pytest's own clean-up of tmp_path would trip over it the same way
+        subprocess.run(["rm", "-rf", str(deep)], check=True)
+    log = done.stdout + done.stderr
+
+    assert submitted(course, "amina").read_text() == "Amina's answers"
+    assert "handed in as eve: it has folders more than 16 deep" in log
+    assert "handed in as bilal: it is not a folder" in log
+    assert not submitted(course, "eve").parent.exists()
+    assert not submitted(course, "bilal").parent.exists()
+
+
+def test_a_user_id_given_again_counts_for_its_new_trainee_only(exchange):
+    # a removed trainee's user id, given to a new account (useradd, or the hub's numbering)
+    course = exchange / "cm101"
+    collect.write_owner(course, "nour", AMINA)
+    assert collect.owner(course, "nour") == AMINA
+    assert collect.owner(course, "amina") is None  # her hand-ins are no longer taken as hers
+    assert collect.owner(course, "eve") == EVE
+
+
+def test_a_file_grown_after_the_check_is_not_copied_past_the_limit(tmp_path, exchange):
+    folder = hand_in(exchange, "eve", 11, EVE, "Eve's answers")
+    walk = collect.HandIn(EVE, max_bytes=1000)  # nbgrader's max_dir_size, in bytes
+    walk.walk(str(folder))  # the check collecting makes first
+    os.truncate(folder / "module1.ipynb", 10**9)  # then a trainee's file grows
+    with pytest.raises(collect.Refused, match="larger than"):
+        collect.HandIn(EVE, max_bytes=1000).walk(str(folder), str(tmp_path / "copy"))
+    copied = tmp_path / "copy" / "module1.ipynb"
+    assert not copied.exists() or copied.stat().st_size <= 1000

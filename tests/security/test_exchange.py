@@ -139,7 +139,10 @@ def test_each_pod_records_whose_it_is_for_collecting_and_refuses_a_bad_name(tmp_
     assert owner(exchange / "cm101", "amina") == 10007
     assert owner(exchange / "cm101", "bilal") == 10008
     assert sorted(p.name for p in (exchange / "cm101" / "owners").iterdir()) == ["amina", "bilal"]
+    on_kubernetes(exchange, "nour", "10008")  # bilal's user id given again
+    assert owner(exchange / "cm101", "nour") == 10008
+    assert owner(exchange / "cm101", "bilal") is None
     for name, uid in [("../inbound/x", "10009"), ("", "10009"), ("eve", "1e4"), ("eve", "")]:
         with pytest.raises(subprocess.CalledProcessError):
             on_kubernetes(exchange, name, uid)
-    assert sorted(p.name for p in (exchange / "cm101" / "owners").iterdir()) == ["amina", "bilal"]
+    assert sorted(p.name for p in (exchange / "cm101" / "owners").iterdir()) == ["amina", "nour"]
