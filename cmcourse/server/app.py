@@ -22,10 +22,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import tornado.web
+from jupyter_core.utils import ensure_async
+from jupyter_server.services.kernels.handlers import KernelHandler
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from cmcourse.core import identity
@@ -59,6 +63,48 @@ def new_passphrase() -> str:
 # Kernels of the trainer's pages (not counted against the classroom's cap on trainees).
 _TRAINERS: set[str] = set()
 
+# Whose each page's kernel is: the session of the browser that opened the page. Voilà's kernel
+# routes (the page's websocket, the kernel's API, its shutdown) ask for nothing but the kernel's
+# id, which every account of a shared machine reads in the kernel's command line: here they
+# open for that browser alone (OwnKernel).
+_OWNERS: dict[str, str] = {}
+
+
+class _Claiming:
+    """The server's kernel manager as one page request sees it: each kernel it starts, or
+    hands over from those kept waiting, becomes the kernel of that request's session."""
+
+    def __init__(self, manager: Any, session: str) -> None:
+        self._manager, self._session = manager, session
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._manager, name)
+
+    def _claim(self, kernel_id: str) -> None:
+        running = set(self._manager.list_kernel_ids())
+        for gone in set(_OWNERS) - running:
+            del _OWNERS[gone]
+        _OWNERS[kernel_id] = self._session
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
+        self._claim(kernel_id)
+        return kernel_id
+
+    async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
+        task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+        self._claim(kernel_id)
+        return task, rendered, kernel_id
+
+
+def owns_kernel(handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
+    """Whether this request comes from the browser whose page started the kernel."""
+    owner = _OWNERS.get(kernel_id)
+    return owner is not None and any(
+        secrets.compare_digest(owner.encode(), (handler.get_cookie(name) or "").encode())
+        for name in (identity.COOKIE, identity.TRAINER_COOKIE)
+    )
+
 
 class CourseVoilaHandler(TornadoVoilaHandler):
     """Voilà's page handler, for signed-in people only."""
@@ -66,6 +112,11 @@ class CourseVoilaHandler(TornadoVoilaHandler):
     def initialize(self, sign_in: SignInSettings, **kwargs: Any) -> None:
         super().initialize(**kwargs)
         self.sign_in = sign_in
+        self.session = ""  # the session a kernel started for this page belongs to
+
+    @property
+    def kernel_manager(self) -> Any:
+        return _Claiming(self.settings["kernel_manager"], self.session)
 
     async def _role(self, cookie: str) -> str | None:
         """The role of this browser's live session in `cookie`, or None. On a hub, a session
@@ -123,6 +174,7 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             self.finish(signin.full_page(base))
             return None
+        self.session = self.get_cookie(identity.TRAINER_COOKIE if for_trainer else identity.COOKIE)
         if not for_trainer:
             return await super().get(path=path)
         before = set(self.kernel_manager.list_kernel_ids())
@@ -145,6 +197,35 @@ class CourseVoilaHandler(TornadoVoilaHandler):
 
 
 OVERRIDES = ("template", "theme", "voila-template", "voila-theme")
+
+
+class OwnKernel(tornado.web.RequestHandler):
+    """Voilà's routes to a kernel by its id, for the browser whose page it is (_OWNERS)."""
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
+        if not owns_kernel(self, kernel_id):
+            raise tornado.web.HTTPError(403)
+        await ensure_async(super().prepare(*args, **kwargs))
+
+
+class OwnKernelWebsocket(OwnKernel, VoilaKernelWebsocketHandler):
+    pass
+
+
+class OwnKernelAPI(OwnKernel, KernelHandler):
+    pass
+
+
+class OwnKernelShutdown(OwnKernel, VoilaShutdownKernelHandler):
+    pass
+
+
+GUARDED = {
+    VoilaKernelWebsocketHandler: OwnKernelWebsocket,
+    KernelHandler: OwnKernelAPI,
+    VoilaShutdownKernelHandler: OwnKernelShutdown,
+}
 
 
 def served_pages(extra: list[str] | None = None) -> frozenset[str]:
@@ -271,6 +352,8 @@ class CourseVoila(Voila):
                 handler = (pattern, ToTheCourse, {"url": signin.app_url(self.base_url)})
             elif target is VoilaContentsHandler:  # the tree's listing API: no listing either
                 handler = (pattern, tornado.web.ErrorHandler, {"status_code": 404})
+            elif target in GUARDED:
+                handler = (pattern, GUARDED[target], *options)
             handlers.append(handler)
         own = hubsignin.handlers if self.hub else signin.handlers
         return own(self.sign_in) + handlers
