@@ -21,6 +21,7 @@ from nbgrader.preprocessors import (
 )
 
 from cmcourse.assignments.literal import LiteralAnswers
+from cmcourse.assignments.metadata import GradebookMetadata
 from cmcourse.assignments.sandbox import KERNEL_NAME, RUN_PREFIX
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -32,14 +33,18 @@ c.ClearSolutions.code_stub = {"python": "None  # replace None with your answer"}
 c.ClearSolutions.text_stub = "Write your answer here."
 # Autograding runs every cell even after a trainee's error.
 c.Execute.timeout = 120
+# What grading reads of a notebook's metadata is the gradebook's: GradebookMetadata gives each
+# of the assignment's cells its nbgrader metadata from the gradebook and takes it from any other
+# cell, and drops the notebook's own metadata but its kernel (cmcourse/assignments/metadata.py).
 # What is graded is the trainee's answers as values, never their code: once OverwriteCells has
 # put the locked cells back, LiteralAnswers keeps of every other code cell only its answers
 # written as values (record("m1-...", "b"), or a name given a value) and leaves a comment,
 # shown in the feedback, for whatever it left out; a text cell the trainee added it shows as
 # typed, no link live (cmcourse/assignments/literal.py). nbgrader's
-# own sanitizing steps, in nbgrader's order, with ours after OverwriteCells.
+# own sanitizing steps, in nbgrader's order, with ours after ClearOutput and OverwriteCells.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,
+    GradebookMetadata,
     DeduplicateIds,
     OverwriteKernelspec,
     OverwriteCells,

@@ -423,3 +423,84 @@ def test_every_assignment_handed_in_all_right_scores_full_marks(course):
     for key, name in assignments().items():
         full = sum(q.points for q in banks[key].questions)
         assert autograde(course, student, name) == full, name
+
+
+def _tamper(kind: str):
+    """A change a trainee's JupyterLab (or the trainee) makes to a notebook's nbgrader
+    metadata, as an edit for submit()."""
+    first = {"done": False}
+
+    def edit(cell, grade_id):
+        meta = cell.metadata.get("nbgrader", {})
+        if kind == "schema" and grade_id.startswith("answer-"):
+            meta["schema_version"] = 9
+        elif kind == "answer-graded" and grade_id.startswith("answer-"):
+            meta.update(grade=True, points=5)
+        elif kind == "test-ungraded" and grade_id.startswith("test-"):
+            meta["grade"] = False
+            meta.pop("points", None)
+        elif kind == "no-id" and grade_id.startswith("test-") and not first["done"]:
+            meta.pop("grade_id")
+            first["done"] = True
+
+    return edit
+
+
+TAMPERED = ["copied", "schema", "answer-graded", "test-ungraded", "no-id"]
+
+
+def test_metadata_a_trainee_changed_neither_stops_the_grading_nor_changes_a_grade(course):
+    """nbgrader stopped the whole autograde at the first notebook whose cell metadata it could
+    not read (a locked cell copied and pasted, a schema of another version), or failed that
+    trainee's notebook: grading takes every cell's nbgrader metadata from the gradebook."""
+    right = {q.id: _solution(q) for q in QUESTIONS}
+    full = sum(q.points for q in QUESTIONS)
+    for kind in TAMPERED:
+        submit(course, f"meta-{kind}", right, edit=_tamper(kind))
+    copied = course / "submitted" / "meta-copied" / MODULE / f"{MODULE}.ipynb"
+    notebook = nbformat.read(copied, as_version=4)
+    test = next(c for c in notebook.cells if "test-" in str(c.metadata.get("nbgrader")))
+    pasted = nbformat.from_dict(json.loads(json.dumps(test)) | {"id": "pasted-copy"})
+    notebook.cells.insert(notebook.cells.index(test), pasted)  # as JupyterLab pastes a copy
+    nbformat.write(notebook, copied)
+    submit(course, "meta-zz-after", right)
+
+    done = nbgrader(course, "autograde", MODULE, "--student=meta-*", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert score(course, "meta-zz-after") == full
+    for kind in TAMPERED:
+        expected = full - (QUESTIONS[0].points if kind == "no-id" else 0)
+        assert score(course, f"meta-{kind}") == expected, kind
+
+
+def test_notebook_metadata_a_trainee_added_is_not_carried_into_grading(course):
+    """Widget state in a notebook's metadata makes nbgrader's formgrader, where a trainer reads
+    submissions, load each widget's module as a script: one named by a trainee would run as
+    the trainer."""
+    answers, earned = _half_right()
+    submit(course, "widgets", answers)
+    nb = course / "submitted" / "widgets" / MODULE / f"{MODULE}.ipynb"
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {
+                "m": {
+                    "model_module": "https://attacker.example/owned.js",
+                    "model_name": "X",
+                    "model_module_version": "1",
+                    "state": {},
+                }
+            },
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    notebook.cells[1].metadata["widgets"] = {"attacker.example": True}
+    nbformat.write(notebook, nb)
+    assert autograde(course, "widgets") == earned
+    graded = course / "autograded" / "widgets" / MODULE / f"{MODULE}.ipynb"
+    assert "attacker.example" not in graded.read_text()
+    done = nbgrader(course, "generate_feedback", MODULE, "--student", "widgets", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (course / "feedback" / "widgets" / MODULE / f"{MODULE}.html").read_text()
+    assert "attacker.example" not in html
