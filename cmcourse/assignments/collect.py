@@ -126,6 +126,8 @@ class HandIn:
             if self.entries > MAX_ENTRIES:
                 raise Refused(f"it holds more than {MAX_ENTRIES} files and folders")
             where = os.path.join(path, name)
+            if not name.isprintable():  # it would reach the trainer's terminal as typed
+                raise Refused(f"a name in it, {name!r}, has characters that are not printable")
             if any(fnmatch.fnmatch(name, pattern) for pattern in self.exclude):
                 continue
             listed = os.stat(name, dir_fd=fd, follow_symlinks=False)

@@ -13,7 +13,8 @@ an answer as a value:
 Values are read with `ast.literal_eval` and written back by this module, so what runs is
 text it wrote itself. Anything else (a function, an import, `exec(...)`, an answer computed
 by a call such as `"b".lower()`, a line that rebinds `assert_right`) is left out, and a
-comment in its place says what and why: the trainee reads it in nbgrader's feedback.
+comment in its place says what and why: the trainee reads it in nbgrader's feedback. What is
+longer than any answers take (MAX_CELL, MAX_WRITTEN, MAX_NOTEBOOK) is left out unread.
 
 A text cell that is not one of the assignment's (markdown or raw, added by the trainee) is
 shown as plain text typed by them: the feedback and nbgrader's formgrader render markdown with
@@ -26,6 +27,7 @@ import ast
 import builtins
 import keyword
 import math
+import re
 from typing import Any
 
 from nbgrader.api import Gradebook
@@ -64,11 +66,23 @@ def value_source(value: Any) -> str:
     )
 
 
-def _excerpt(statement: ast.stmt, source: str) -> str:
-    text = ast.get_source_segment(source, statement) or ""
-    lines = text.splitlines() or [""]  # every line break Python knows, and more
-    first = lines[0].strip()
-    if len(lines) > 1 or len(first) > 60:
+# What grading reads: more than any answers take, and it is left out unread (grading runs as
+# the trainer: a cell or notebook made to take hours or all the memory would stop it).
+MAX_CELL = 20_000  # characters of a cell's source
+MAX_WRITTEN = 2 * MAX_CELL  # characters a cell's answers are written back as
+MAX_NOTEBOOK = 1_000_000  # characters of all the trainee's cells together
+TOO_LONG = "it is longer than any answer, so it was not recorded."
+
+
+def _excerpt(statement: ast.stmt, lines: list[str]) -> str:
+    """The statement's first line, shortened, from the cell's lines split once (Python's own
+    `ast.get_source_segment` splits the whole cell again for each statement)."""
+    line = lines[statement.lineno - 1].encode()  # offsets count UTF-8 bytes
+    end = statement.end_col_offset if statement.end_lineno == statement.lineno else None
+    text = line[statement.col_offset : end].decode(errors="replace")
+    parts = text.splitlines() or [""]  # every line break Python knows, and more
+    first = parts[0].strip()
+    if statement.end_lineno != statement.lineno or len(parts) > 1 or len(first) > 60:
         first = first[:60].rstrip() + " ..."
     return first.replace("`", "'")
 
@@ -81,23 +95,34 @@ def literal_cell(source: str, protected: frozenset[str], names: dict[str, Any]) 
     """The answer cell `source` as grading runs it: its answers as values, and a comment for
     everything left out. `names` holds the values given to names so far (updated here);
     `protected` the names a trainee may not give a value to."""
+    if len(source) > MAX_CELL:
+        return (
+            f"# Left out at grading: this cell is longer than any answers take (over "
+            f"{MAX_CELL:,} characters), so none of it was read or run."
+        )
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError) as problem:
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as problem:
         line = getattr(problem, "lineno", None)  # a SyntaxError's; a ValueError has none
         where = f" (line {line})" if line else ""
         return (
             f"# Left out at grading: this cell is not valid Python{where}, so no answer in it "
             "could be read and none of it was run."
         )
+    lines = re.split(r"\r\n|\r|\n", source)  # as Python numbers a cell's lines
     out: list[str] = []
+    written = 0
     for statement in tree.body:
         try:
-            out.append(_statement(statement, protected, names))
+            text = _statement(statement, protected, names)
+            if written + len(text) > MAX_WRITTEN:
+                raise NotAValue(TOO_LONG)
+            written += len(text)
+            out.append(text)
         except NotAValue as problem:
-            out.append(_left_out(statement.lineno, _excerpt(statement, source), str(problem)))
+            out.append(_left_out(statement.lineno, _excerpt(statement, lines), str(problem)))
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            out.append(_left_out(statement.lineno, _excerpt(statement, source)))
+            out.append(_left_out(statement.lineno, _excerpt(statement, lines)))
     return "\n".join(out)
 
 
@@ -192,8 +217,17 @@ class LiteralAnswers(NbGraderPreprocessor):
             | {n for c in trusted if c.cell_type == "code" for n in _bound(c.source)}
         )
         names: dict[str, Any] = {}
+        read = 0
         for cell in nb.cells:
             if any(cell is t for t in trusted):
+                continue
+            read += len(cell.source)
+            if read > MAX_NOTEBOOK:
+                cell.cell_type, cell.outputs, cell.execution_count = "code", [], None
+                cell.source = (
+                    "# Left out at grading: the cells before this one are longer than any "
+                    f"answers take (over {MAX_NOTEBOOK:,} characters), so it was not read."
+                )
                 continue
             if cell.cell_type != "code":
                 cell.cell_type = "markdown"

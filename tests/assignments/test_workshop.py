@@ -281,6 +281,40 @@ def test_a_value_grading_cannot_record_is_left_out_in_plain_words(typed):
     exec(compile(graded, "<cell>", "exec"), {})  # what grading runs of it runs without an error
 
 
+def test_a_cell_made_to_take_grading_hours_or_all_its_memory_is_left_out():
+    """Grading runs as the trainer: a cell longer than any answers, or answers written back
+    many times over, would stop it for everyone."""
+    from cmcourse.assignments.literal import KERNEL_NAMES, MAX_WRITTEN, literal_cell
+
+    long = literal_cell('record("m1-six-steps", "b")\n' + "f()\n" * 6000, KERNEL_NAMES, {})
+    assert long.count("\n") == 0 and "longer than any answers take" in long
+    names: dict = {}
+    literal_cell('a = "' + "x" * 15_000 + '"', KERNEL_NAMES, names)
+    aliases = literal_cell("b = a\n" * 2000, KERNEL_NAMES, names)  # 30 MB, written back
+    assert len(aliases) < MAX_WRITTEN + 2000 * 200
+    assert "line 3 (`b = a`): it is longer than any answer, so it was not recorded" in aliases
+    many = literal_cell("f()\n" * 4000 + 'h("\u00e9t\u00e9"); g(\n)', KERNEL_NAMES, {})
+    assert many.count("# Left out at grading") == 4002  # each said, read once
+    assert 'line 4001 (`h("\u00e9t\u00e9")`)' in many and "line 4001 (`g( ...`)" in many
+
+
+def test_a_notebook_longer_than_any_answers_is_graded_on_what_comes_first(course):
+    from cmcourse.assignments.literal import MAX_CELL, MAX_NOTEBOOK
+
+    answers, earned = _half_right()
+    submit(course, "longer", answers)
+    nb = course / "submitted" / "longer" / MODULE / f"{MODULE}.ipynb"
+    notebook = nbformat.read(nb, as_version=4)
+    filler = "# " + "x" * (MAX_CELL - 10)
+    for _ in range(MAX_NOTEBOOK // MAX_CELL + 5):  # after the answers
+        notebook.cells.append(nbformat.v4.new_code_cell(filler))
+    nbformat.write(notebook, nb)
+    assert autograde(course, "longer") == earned
+    graded = nbformat.read(course / "autograded" / "longer" / MODULE / f"{MODULE}.ipynb", 4)
+    said = [c.source for c in graded.cells if "cells before this one are longer" in c.source]
+    assert 1 <= len(said) <= 6
+
+
 def test_record_checks_the_form_of_an_answer_and_never_says_if_it_is_right(capsys):
     from cmcourse.assignments.kernel import recorded
 

@@ -178,3 +178,12 @@ def test_a_file_grown_after_the_check_is_not_copied_past_the_limit(tmp_path, exc
         collect.HandIn(EVE, max_bytes=1000).walk(str(folder), str(tmp_path / "copy"))
     copied = tmp_path / "copy" / "module1.ipynb"
     assert not copied.exists() or copied.stat().st_size <= 1000
+
+
+def test_a_hand_in_with_a_name_that_would_drive_the_trainers_terminal_is_refused(exchange):
+    folder = hand_in(exchange, "eve", 11, EVE, "Eve's answers")
+    odd = folder / "\x1b]0;owned\x07.ipynb"  # a terminal's escape sequence, in a file name
+    odd.write_text("{}")
+    os.lchown(odd, EVE, EVE)
+    with pytest.raises(collect.Refused, match="not printable"):
+        collect.HandIn(EVE, max_bytes=10**6).walk(str(folder))
