@@ -63,45 +63,52 @@ def new_passphrase() -> str:
 # Kernels of the trainer's pages (not counted against the classroom's cap on trainees).
 _TRAINERS: set[str] = set()
 
-# Whose each page's kernel is: the session of the browser that opened the page. Voilà's kernel
-# routes (the page's websocket, the kernel's API, its shutdown) ask for nothing but the kernel's
-# id, which every account of a shared machine reads in the kernel's command line: here they
-# open for that browser alone (OwnKernel).
-_OWNERS: dict[str, str] = {}
+# Whose each page's kernel is: the session of the browser that opened the page, and the person
+# (trainee or trainer). Voilà's kernel routes (the page's websocket, the kernel's API, its
+# shutdown) ask for nothing but the kernel's id, which every account of a shared machine reads
+# in the kernel's command line: here they open for that browser alone (OwnKernel).
+_OWNERS: dict[str, tuple[str, str]] = {}
+# Page kernels one person keeps at once (a few tabs): opening one more ends their oldest, so
+# nobody can fill the server's memory by asking for the course page again and again.
+KERNELS_EACH = 4
 
 
 class _Claiming:
     """The server's kernel manager as one page request sees it: each kernel it starts, or
     hands over from those kept waiting, becomes the kernel of that request's session."""
 
-    def __init__(self, manager: Any, session: str) -> None:
-        self._manager, self._session = manager, session
+    def __init__(self, manager: Any, session: str, person: str) -> None:
+        self._manager, self._session, self._person = manager, session, person
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
 
-    def _claim(self, kernel_id: str) -> None:
+    async def _claim(self, kernel_id: str) -> None:
         running = set(self._manager.list_kernel_ids())
         for gone in set(_OWNERS) - running:
             del _OWNERS[gone]
-        _OWNERS[kernel_id] = self._session
+        _OWNERS[kernel_id] = (self._session, self._person)
+        theirs = [k for k, (_, person) in _OWNERS.items() if person == self._person]
+        for oldest in theirs[:-KERNELS_EACH]:
+            del _OWNERS[oldest]
+            await ensure_async(self._manager.shutdown_kernel(oldest))
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
-        self._claim(kernel_id)
+        await self._claim(kernel_id)
         return kernel_id
 
     async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
         task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
-        self._claim(kernel_id)
+        await self._claim(kernel_id)
         return task, rendered, kernel_id
 
 
 def owns_kernel(handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
     """Whether this request comes from the browser whose page started the kernel."""
-    owner = _OWNERS.get(kernel_id)
-    return owner is not None and any(
-        secrets.compare_digest(owner.encode(), (handler.get_cookie(name) or "").encode())
+    session = _OWNERS.get(kernel_id, ("", ""))[0]
+    return bool(session) and any(
+        secrets.compare_digest(session.encode(), (handler.get_cookie(name) or "").encode())
         for name in (identity.COOKIE, identity.TRAINER_COOKIE)
     )
 
@@ -113,15 +120,17 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         super().initialize(**kwargs)
         self.sign_in = sign_in
         self.session = ""  # the session a kernel started for this page belongs to
+        self.person = ""  # and whose it is: a trainee's id, or a trainer's session
 
     @property
     def kernel_manager(self) -> Any:
-        return _Claiming(self.settings["kernel_manager"], self.session)
+        return _Claiming(self.settings["kernel_manager"], self.session, self.person)
 
     async def _role(self, cookie: str) -> str | None:
         """The role of this browser's live session in `cookie`, or None. On a hub, a session
         the hub no longer vouches for (signed out there, removed, another person, a trainer
-        no longer in the trainers' group) ends here."""
+        no longer in the trainers' group) ends here. A live one is kept, with whose it is, as
+        the owner of the kernel this page starts."""
         token = self.get_cookie(cookie)
         if not token:
             return None
@@ -133,7 +142,12 @@ class CourseVoilaHandler(TornadoVoilaHandler):
                 if not hubsignin.session_matches(session, user, self.sign_in):
                     accounts.end_session(token)
                     return None
-            return session.role if session else None
+            if session is None:
+                return None
+            # a trainer, by their session: on a hub several trainers share the role
+            self.session = token
+            self.person = session.trainee.id if session.trainee else f"{TRAINER} {token}"
+            return session.role
         finally:
             accounts.close()
 
@@ -174,7 +188,6 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             self.finish(signin.full_page(base))
             return None
-        self.session = self.get_cookie(identity.TRAINER_COOKIE if for_trainer else identity.COOKIE)
         if not for_trainer:
             return await super().get(path=path)
         before = set(self.kernel_manager.list_kernel_ids())

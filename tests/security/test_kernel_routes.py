@@ -113,3 +113,21 @@ def test_a_trainee_cannot_reach_the_trainers_report_kernel(server):
     with pytest.raises(InvalidStatus):
         talk(root, report, cookies(amina))
     assert amina.request(f"/voila/api/shutdown/{report}", {})[0] == 403
+
+
+def test_one_person_asking_for_page_after_page_keeps_a_few_kernels_not_hundreds(server):
+    """Each page load starts a kernel (some 85 MB): a trainee's script asking again and again
+    would fill the server's memory for everyone."""
+    from cmcourse.server.app import KERNELS_EACH
+
+    proc, root = server
+    chidi, dana = Browser(root), Browser(root)
+    assert chidi.sign_in("Chidi Okafor")[0] == 303
+    assert dana.sign_in("Dana Lee")[0] == 303
+    danas = open_page(proc, dana, APP)
+    opened = [open_page(proc, chidi, APP) for _ in range(KERNELS_EACH + 3)]
+
+    running = " ".join(command(k) for k in kernels(proc.pid))
+    assert [k for k in opened if k in running] == opened[-KERNELS_EACH:]  # his newest
+    assert danas in running  # another trainee's kernel is not his to end
+    assert talk(root, opened[-1], cookies(chidi))["msg_type"] == "kernel_info_reply"
