@@ -25,6 +25,11 @@ KERNEL_NAME = "cm101-sandbox"
 RUN_PREFIX = "cm101-grading-"  # the folder for one grading run's kernel connection files
 NOBODY = 65534  # the unprivileged account the kernel runs as when grading runs as root
 HOME = "/tmp/grading"
+# What one grading kernel may take: the machine's memory, its processes and its disk stay the
+# other notebooks' and the hub's (a notebook that tries more fails in its own cells).
+TMP_BYTES = 128 * 2**20  # /tmp, the home in it too: held in memory
+LIMITS = {"as": 2 * 2**30, "fsize": 100 * 2**20, "nofile": 256}  # memory, a file, open files
+NPROC = 256  # processes and threads of nobody's (as the trainer, theirs would count too)
 SYSTEM = (
     "/bin",
     "/sbin",
@@ -78,7 +83,7 @@ def bwrap_command(
         elif path.exists():
             cmd += ["--ro-bind", top, top]
     # A throwaway /tmp first: the Python may be under /tmp too (bound over it below).
-    cmd += ["--perms", "1777", "--tmpfs", "/tmp"]
+    cmd += ["--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     made = {Path("/tmp")}
     for path in python_paths():
         # The folders above it readable by all (bubblewrap would make them root's only).
@@ -100,9 +105,11 @@ def bwrap_command(
     }
     for name, value in env.items():
         cmd += ["--setenv", name, value]
+    limits = LIMITS | ({"nproc": NPROC} if as_root else {})
     if as_root:
         drop = f"--reuid={NOBODY} --regid={NOBODY} --clear-groups --inh-caps=-all"
         cmd += ["setpriv", *drop.split(), "--bounding-set=-all", "--no-new-privs"]
+    cmd += ["prlimit", *(f"--{name}={value}" for name, value in limits.items()), "--"]
     return [*cmd, *kernel]
 
 

@@ -39,6 +39,17 @@ attempt("read the answer key", lambda: open({bank!r}).read()[:80])
 attempt("read the solutions", lambda: os.listdir({source!r}))
 attempt("read /etc/shadow", lambda: open("/etc/shadow").read()[:20])
 attempt("network", lambda: str(socket.create_connection(("127.0.0.1", {port}), 3)))
+attempt("take all the memory", lambda: len(bytearray(8 * 2**30)))
+def fill(folder):
+    for name in ("a", "b"):
+        with open(os.path.join(folder, name), "wb") as out:
+            for _ in range(90):
+                out.write(bytes(2**20))
+    return "filled"
+attempt("fill /tmp", lambda: fill("/tmp"))
+for name in ("a", "b"):
+    if os.path.exists(os.path.join("/tmp", name)):
+        os.remove(os.path.join("/tmp", name))
 print("SANDBOX " + json.dumps(report))
 """
 
