@@ -5,11 +5,13 @@ hub/jupyterhub_config.py (the hub runs as root); the sign-in is in workshopauth.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import grp
 import os
 import pwd
+import resource
 import shutil
 import stat
 import sys
@@ -57,7 +59,16 @@ class WorkshopSpawner(LocalProcessSpawner):
         return self._state() / "run" / self.user.name
 
     def make_preexec_fn(self, name):
-        return set_user_setuid(accounts.system_name(name))
+        become = set_user_setuid(accounts.system_name(name))
+
+        def preexec() -> None:
+            # Processes and threads of the trainee's account, all of theirs together: a loop
+            # of forks in a notebook stops there, not with the machine (memory needs cgroups:
+            # hub/README.md, "How many trainees").
+            resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES_EACH, PROCESSES_EACH))
+            become()
+
+        return preexec
 
     def user_env(self, env):
         env["USER"] = self.system_user
@@ -110,10 +121,12 @@ class WorkshopSpawner(LocalProcessSpawner):
         stopped server leaves behind (the next start makes the folder anew). rmtree follows no
         link the trainee may have put there; the folder itself sits in a root-owned one."""
         await super().stop(now=now)
-        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        # In a thread: a folder a trainee filled with files would hold the hub up meanwhile.
+        await asyncio.to_thread(shutil.rmtree, self.runtime_dir, ignore_errors=True)
 
 
 COURSE_ID = "cm101"  # as hub/trainee/nbgrader_config.py
+PROCESSES_EACH = 512  # a trainee's server, its kernels and their threads use some 60
 # The course's folders in the exchange, as nbgrader's release commands make them: released
 # assignments readable by all, hand-ins writable but not listable, feedback reachable by name.
 # owners/ holds who is who for collecting (cmcourse/assignments/collect.py), written by root.

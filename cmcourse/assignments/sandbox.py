@@ -132,7 +132,7 @@ def prepare(connection_file: Path) -> tuple[Path, bool]:
     as_root = os.geteuid() == 0
     if as_root:
         for path in (run_dir, connection_file):
-            os.chown(path, NOBODY, NOBODY)
+            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)  # a link: its own owner
     return run_dir, as_root
 
 

@@ -358,12 +358,15 @@ from cmcourse.assignments.kernel import record, start_assignment
 start_assignment({{"m1-six-steps": {{"kind": "single", "options": ["a", "b", "c"]}}}})
 record("m1-six-steps", "b")
 print("own settings off:", os.environ.get("JUPYTERHUB_DISABLE_USER_CONFIG"))
+import resource
+print("processes at most:", resource.getrlimit(resource.RLIMIT_NPROC))
 """
     out = run_in_own_server(page, hub, hub.bilal, code)  # nor read, with code of his own:
     for what in secret:
         assert f"{what} PermissionError" in out, out
     assert "Answer to m1-six-steps recorded." in out  # assignments still work there
     assert "own settings off: 1" in out  # his ~/.jupyter adds no page of his to the hub's address
+    assert "processes at most: (512, 512)" in out  # a loop of forks stops with his account
     # Nor through his server's file handler, nor as a page of his own server's Voilà.
     for path in ("files/course/bank/module1.yaml", "voila/render/course/index.ipynb"):
         reply = page.request.get(f"{hub.url}/user/{hub.bilal}/{path}")
