@@ -187,3 +187,14 @@ def test_a_hand_in_with_a_name_that_would_drive_the_trainers_terminal_is_refused
     os.lchown(odd, EVE, EVE)
     with pytest.raises(collect.Refused, match="not printable"):
         collect.HandIn(EVE, max_bytes=10**6).walk(str(folder))
+
+
+def test_a_hand_in_of_more_files_than_any_assignment_is_refused_unread(exchange):
+    folder = hand_in(exchange, "eve", 11, EVE, "Eve's answers")
+    many = folder / "many"
+    many.mkdir()
+    os.chown(many, EVE, EVE)
+    for n in range(collect.MAX_ENTRIES):
+        (many / str(n)).touch()
+    with pytest.raises(collect.Refused, match=f"more than {collect.MAX_ENTRIES} files"):
+        collect.HandIn(EVE, max_bytes=10**9).walk(str(folder))
