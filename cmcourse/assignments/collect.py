@@ -179,6 +179,11 @@ def _same(opened: os.stat_result, listed: os.stat_result, where: str) -> None:
         raise Refused(f"{where} changed while it was read")
 
 
+def handed_in_as(path: str) -> str:
+    """The name a hand-in folder gives, as nbgrader's collect reads it (_path_to_record)."""
+    return os.path.basename(path).rsplit("+", 3)[0]
+
+
 class OwnedCollect(ExchangeCollect):
     """nbgrader's collect, taking each trainee's newest hand-in among those that are theirs
     (module docstring); each one refused is named in the log, and left in the exchange."""
@@ -206,7 +211,7 @@ class OwnedCollect(ExchangeCollect):
         self.owners: dict[str, int] = {}
         theirs = []
         for where in glob.glob(pattern):
-            name = os.path.basename(where).rsplit("+", 3)[0]
+            name = handed_in_as(where)
             try:
                 record = self._record(where)
                 uid = owner(course, name)
@@ -249,9 +254,8 @@ class OwnedCollect(ExchangeCollect):
     def do_copy(self, src: str, dest: str, log=None) -> None:
         """Copy a hand-in init_src accepted, refusing it if it changed since so that it is no
         longer theirs or no longer what HandIn takes."""
-        name = os.path.basename(src).rsplit("+", 3)[0]
         try:
-            self._hand_in(self.owners[name]).walk(src, dest)
+            self._hand_in(self.owners[handed_in_as(src)]).walk(src, dest)
         except Refused as why:
             shutil.rmtree(dest, ignore_errors=True)
             self.log.error("Not collected: %s, while it was copied: %s.", src, why)
