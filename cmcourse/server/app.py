@@ -18,7 +18,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import tornado.web
@@ -60,14 +60,21 @@ def new_passphrase() -> str:
     return "-".join(syllable() + syllable() for _ in range(5))
 
 
-# Kernels of the trainer's pages (not counted against the classroom's cap on trainees).
-_TRAINERS: set[str] = set()
+class Owner(NamedTuple):
+    """Whose a page's kernel is: the session of the browser that opened the page, the person
+    (a trainee's id, or a trainer's session: on a hub several trainers share the role), and
+    their role (the trainer's pages take no place of the classroom's cap on trainees)."""
 
-# Whose each page's kernel is: the session of the browser that opened the page, and the person
-# (trainee or trainer). Voilà's kernel routes (the page's websocket, the kernel's API, its
+    session: str
+    person: str
+    role: str
+
+
+# Each page's kernel's owner. Voilà's kernel routes (the page's websocket, the kernel's API, its
 # shutdown) ask for nothing but the kernel's id, which every account of a shared machine reads
 # in the kernel's command line: here they open for that browser alone (OwnKernel).
-_OWNERS: dict[str, tuple[str, str]] = {}
+_OWNERS: dict[str, Owner] = {}
+NOBODY = Owner("", "", "")  # before the sign-in is checked: a kernel nobody reaches
 # Page kernels one person keeps at once (a few tabs): opening one more ends their oldest, so
 # nobody can fill the server's memory by asking for the course page again and again.
 KERNELS_EACH = 4
@@ -77,8 +84,8 @@ class _Claiming:
     """The server's kernel manager as one page request sees it: each kernel it starts, or
     hands over from those kept waiting, becomes the kernel of that request's session."""
 
-    def __init__(self, manager: Any, session: str, person: str) -> None:
-        self._manager, self._session, self._person = manager, session, person
+    def __init__(self, manager: Any, owner: Owner) -> None:
+        self._manager, self._owner = manager, owner
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
@@ -87,8 +94,8 @@ class _Claiming:
         running = set(self._manager.list_kernel_ids())
         for gone in set(_OWNERS) - running:
             del _OWNERS[gone]
-        _OWNERS[kernel_id] = (self._session, self._person)
-        theirs = [k for k, (_, person) in _OWNERS.items() if person == self._person]
+        _OWNERS[kernel_id] = self._owner
+        theirs = [k for k, owner in _OWNERS.items() if owner.person == self._owner.person]
         for oldest in theirs[:-KERNELS_EACH]:
             del _OWNERS[oldest]
             await ensure_async(self._manager.shutdown_kernel(oldest))
@@ -106,7 +113,7 @@ class _Claiming:
 
 def owns_kernel(handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
     """Whether this request comes from the browser whose page started the kernel."""
-    session = _OWNERS.get(kernel_id, ("", ""))[0]
+    session = _OWNERS.get(kernel_id, NOBODY).session
     return bool(session) and any(
         secrets.compare_digest(session.encode(), (handler.get_cookie(name) or "").encode())
         for name in (identity.COOKIE, identity.TRAINER_COOKIE)
@@ -119,12 +126,11 @@ class CourseVoilaHandler(TornadoVoilaHandler):
     def initialize(self, sign_in: SignInSettings, **kwargs: Any) -> None:
         super().initialize(**kwargs)
         self.sign_in = sign_in
-        self.session = ""  # the session a kernel started for this page belongs to
-        self.person = ""  # and whose it is: a trainee's id, or a trainer's session
+        self.owner = NOBODY  # whose a kernel started for this page is
 
     @property
     def kernel_manager(self) -> Any:
-        return _Claiming(self.settings["kernel_manager"], self.session, self.person)
+        return _Claiming(self.settings["kernel_manager"], self.owner)
 
     async def _role(self, cookie: str) -> str | None:
         """The role of this browser's live session in `cookie`, or None. On a hub, a session
@@ -144,9 +150,8 @@ class CourseVoilaHandler(TornadoVoilaHandler):
                     return None
             if session is None:
                 return None
-            # a trainer, by their session: on a hub several trainers share the role
-            self.session = token
-            self.person = session.trainee.id if session.trainee else f"{TRAINER} {token}"
+            person = session.trainee.id if session.trainee else token
+            self.owner = Owner(token, person, session.role)
             return session.role
         finally:
             accounts.close()
@@ -188,13 +193,7 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             self.finish(signin.full_page(base))
             return None
-        if not for_trainer:
-            return await super().get(path=path)
-        before = set(self.kernel_manager.list_kernel_ids())
-        try:
-            return await super().get(path=path)
-        finally:  # the trainer's pages take no trainee's place
-            _TRAINERS.update(set(self.kernel_manager.list_kernel_ids()) - before)
+        return await super().get(path=path)
 
     def _full(self) -> bool:
         """As many trainees' pages are open as the server was set to hold (the kernels kept
@@ -202,11 +201,9 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         cap = self.sign_in.max_kernels
         if not cap:
             return False
-        manager = self.kernel_manager
-        running = set(manager.list_kernel_ids())
-        _TRAINERS.intersection_update(running)
-        waiting = sum(len(pool) for pool in getattr(manager, "_pools", {}).values())
-        return len(running) - len(_TRAINERS) - waiting >= cap
+        running = set(self.kernel_manager.list_kernel_ids())
+        pages = [k for k, owner in _OWNERS.items() if k in running and owner.role == TRAINEE]
+        return len(pages) >= cap
 
 
 OVERRIDES = ("template", "theme", "voila-template", "voila-theme")
